@@ -1,0 +1,159 @@
+//! Errors and traps.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
+
+/// Why execution stopped abnormally.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TrapCode {
+    /// `unreachable` was executed.
+    Unreachable,
+    /// A load, store or bulk memory operation went out of bounds.
+    MemoryOutOfBounds,
+    /// A table access or bulk table operation went out of bounds.
+    TableOutOfBounds,
+    /// `call_indirect` with an index past the table's end.
+    UndefinedElement,
+    /// `call_indirect` through a null table entry.
+    UninitializedElement,
+    /// `call_indirect` to a function of the wrong type.
+    IndirectCallTypeMismatch,
+    /// Integer division or remainder by zero.
+    IntegerDivideByZero,
+    /// Integer overflow in division or float-to-int conversion.
+    IntegerOverflow,
+    /// Float-to-int conversion of NaN.
+    InvalidConversionToInteger,
+    /// The call stack or value stack is exhausted.
+    StackExhausted,
+    /// A host function returned an error.
+    Host,
+}
+
+impl TrapCode {
+    /// The message the WebAssembly spec test suite uses for this trap.
+    pub fn message(self) -> &'static str {
+        match self {
+            TrapCode::Unreachable => "unreachable",
+            TrapCode::MemoryOutOfBounds => "out of bounds memory access",
+            TrapCode::TableOutOfBounds => "out of bounds table access",
+            TrapCode::UndefinedElement => "undefined element",
+            TrapCode::UninitializedElement => "uninitialized element",
+            TrapCode::IndirectCallTypeMismatch => "indirect call type mismatch",
+            TrapCode::IntegerDivideByZero => "integer divide by zero",
+            TrapCode::IntegerOverflow => "integer overflow",
+            TrapCode::InvalidConversionToInteger => "invalid conversion to integer",
+            TrapCode::StackExhausted => "call stack exhausted",
+            TrapCode::Host => "host error",
+        }
+    }
+}
+
+/// A trap: its cause, a message and the wasm call stack (innermost first) when it happened.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Trap {
+    code: TrapCode,
+    message: Option<String>,
+    backtrace: Vec<String>,
+}
+
+impl Trap {
+    /// A trap with the standard message of `code`.
+    pub fn new(code: TrapCode) -> Trap {
+        Trap {
+            code,
+            message: None,
+            backtrace: Vec::new(),
+        }
+    }
+
+    /// A trap raised by a host function, with its own message.
+    pub fn host(message: impl Into<String>) -> Trap {
+        Trap {
+            code: TrapCode::Host,
+            message: Some(message.into()),
+            backtrace: Vec::new(),
+        }
+    }
+
+    /// The cause.
+    pub fn code(&self) -> TrapCode {
+        self.code
+    }
+
+    /// The message: the spec's text for wasm traps, the host's text for host errors.
+    pub fn message(&self) -> &str {
+        self.message.as_deref().unwrap_or(self.code.message())
+    }
+
+    /// Wasm function names on the call stack when the trap happened, innermost first.
+    pub fn backtrace(&self) -> &[String] {
+        &self.backtrace
+    }
+
+    pub(crate) fn with_backtrace(mut self, backtrace: Vec<String>) -> Trap {
+        if self.backtrace.is_empty() {
+            self.backtrace = backtrace;
+        }
+        self
+    }
+}
+
+impl From<TrapCode> for Trap {
+    fn from(code: TrapCode) -> Trap {
+        Trap::new(code)
+    }
+}
+
+impl fmt::Display for Trap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message())?;
+        for (depth, name) in self.backtrace.iter().enumerate() {
+            write!(f, "\n  #{depth:02} {name}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Everything that can go wrong while loading, linking or running a module.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Error {
+    /// The module is malformed or invalid.
+    Load(String),
+    /// The module is valid but uses a feature this runtime does not support.
+    Unsupported(String),
+    /// Instantiation failed while resolving imports.
+    Link(String),
+    /// Execution trapped (in a call, a start function or segment initialisation).
+    Trap(Trap),
+    /// A resource limit was hit (memory, stack, table size, ...).
+    Resource(String),
+}
+
+impl From<wasmparser::BinaryReaderError> for Error {
+    fn from(e: wasmparser::BinaryReaderError) -> Error {
+        Error::Load(e.message().into())
+    }
+}
+
+impl From<Trap> for Error {
+    fn from(trap: Trap) -> Error {
+        Error::Trap(trap)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Load(m) => write!(f, "invalid module: {m}"),
+            Error::Unsupported(m) => write!(f, "unsupported feature: {m}"),
+            Error::Link(m) => write!(f, "link error: {m}"),
+            Error::Trap(t) => write!(f, "{t}"),
+            Error::Resource(m) => write!(f, "resource limit: {m}"),
+        }
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for Error {}

@@ -1,0 +1,26 @@
+//! The fast interpreter: functions are translated on first call into a compact register-style
+//! code (`ops`, `translate`) and run by one dispatch loop (`exec`).
+
+mod cond;
+mod exec;
+pub(crate) mod float;
+mod ops;
+mod translate;
+
+use alloc::boxed::Box;
+
+pub(crate) use exec::invoke;
+pub(crate) use ops::Instr;
+
+/// A function translated for the interpreter.
+#[derive(Debug)]
+pub(crate) struct CompiledFunc {
+    /// The instructions; execution starts at index 0.
+    pub code: Box<[Instr]>,
+    /// Slots the frame needs: locals (parameters first) then the operand stack.
+    pub frame_size: u32,
+    /// Number of parameters (already in slots `0..num_params` at entry).
+    pub num_params: u32,
+    /// Number of locals including parameters (zeroed at entry beyond the parameters).
+    pub num_locals: u32,
+}

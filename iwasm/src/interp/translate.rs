@@ -1,0 +1,963 @@
+//! Translation of one wasm function body into interpreter code.
+//!
+//! Every operand-stack position `i` has a fixed home slot `num_locals + i` in the frame. The
+//! translator keeps a compile-time operand stack whose entries are either already in their home
+//! slot (`Temp`) or deferred: a local (`local.get` costs nothing) or a constant (folded into
+//! immediate forms or materialised when needed). Results are written straight to their home
+//! slot, or to a local when a `local.set`/`local.tee` follows. Compares followed by `br_if`/`if`
+//! fuse into one branch. Deferred entries are materialised before any block boundary, so every
+//! control-flow join sees values in home slots.
+
+use alloc::vec::Vec;
+
+use wasmparser::{BlockType, FunctionBody, Operator};
+
+use super::cond::Cond;
+use super::ops::{Instr, Offset, Slot};
+use super::CompiledFunc;
+use crate::error::Error;
+use crate::loader::ModuleInfo;
+
+/// A compile-time operand-stack entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Operand {
+    /// In its home slot.
+    Temp,
+    /// The current value of a local (not yet copied).
+    Local(Slot),
+    /// A constant cell (not yet materialised).
+    Const(u64),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum CtrlKind {
+    Func,
+    Block,
+    Loop,
+    If,
+    Else,
+}
+
+/// A control frame of the function being translated.
+#[derive(Debug)]
+struct Ctrl {
+    kind: CtrlKind,
+    /// Operand-stack height below the block's parameters.
+    height: usize,
+    params: usize,
+    results: usize,
+    /// Branches to patch with the block's end.
+    fixups: Vec<usize>,
+    /// For loops: where branches go.
+    loop_start: usize,
+    /// For `if`: the branch to patch with the start of `else` (or the end).
+    else_fixup: Option<usize>,
+    /// Code after an unconditional branch until the frame's end is dead.
+    unreachable: bool,
+}
+
+impl Ctrl {
+    /// The number of values a branch to this frame carries.
+    fn branch_arity(&self) -> usize {
+        if self.kind == CtrlKind::Loop {
+            self.params
+        } else {
+            self.results
+        }
+    }
+}
+
+/// Translates function `func_index` (a defined function) of `module`.
+pub(crate) fn translate(module: &ModuleInfo, func_index: u32) -> Result<CompiledFunc, Error> {
+    let body_range = module.bodies[func_index as usize - module.num_imported_funcs].clone();
+    let reader = wasmparser::BinaryReader::new(&module.bytes[body_range.clone()], body_range.start as u64);
+    let body = FunctionBody::new(reader);
+    let ty = module.func_type(func_index);
+    let num_params = ty.params().len() as u32;
+    let mut num_locals = num_params as u64;
+    for local in body.get_locals_reader()? {
+        num_locals += local?.0 as u64;
+    }
+    if num_locals > MAX_SLOTS as u64 {
+        return Err(Error::Resource("function has too many locals".into()));
+    }
+    let mut t = Translator {
+        module,
+        code: Vec::new(),
+        stack: Vec::new(),
+        ctrls: Vec::new(),
+        num_locals: num_locals as u32,
+        max_height: 0,
+        last_def: None,
+        skip_depth: 0,
+        num_results: ty.results().len(),
+    };
+    t.ctrls.push(Ctrl {
+        kind: CtrlKind::Func,
+        height: 0,
+        params: 0,
+        results: t.num_results,
+        fixups: Vec::new(),
+        loop_start: 0,
+        else_fixup: None,
+        unreachable: false,
+    });
+    let mut ops = body.get_operators_reader()?;
+    while !ops.eof() {
+        let op = ops.read()?;
+        t.operator(op)?;
+        if t.num_locals as usize + t.max_height > MAX_SLOTS {
+            return Err(Error::Resource("function frame too large".into()));
+        }
+    }
+    Ok(CompiledFunc {
+        code: t.code.into_boxed_slice(),
+        frame_size: t.num_locals + t.max_height as u32,
+        num_params,
+        num_locals: t.num_locals,
+    })
+}
+
+/// Frames are limited so slot arithmetic never overflows.
+const MAX_SLOTS: usize = 1 << 24;
+
+struct Translator<'m> {
+    module: &'m ModuleInfo,
+    code: Vec<Instr>,
+    stack: Vec<Operand>,
+    ctrls: Vec<Ctrl>,
+    num_locals: u32,
+    max_height: usize,
+    /// The last instruction, if it wrote the top-of-stack `Temp` and may be retargeted.
+    last_def: Option<usize>,
+    /// Nesting depth of blocks opened inside dead code.
+    skip_depth: usize,
+    num_results: usize,
+}
+
+/// Emits a binary op `$op`, with optional immediate form `$imm` and a flag saying whether the
+/// operands may be swapped to use it.
+macro_rules! binary {
+    ($t:ident, $op:ident) => {
+        $t.binary(|dst, lhs, rhs| Instr::$op { dst, lhs, rhs }, None, false)
+    };
+    ($t:ident, $op:ident, $imm:ident, $commutes:expr) => {
+        $t.binary(
+            |dst, lhs, rhs| Instr::$op { dst, lhs, rhs },
+            Some(|dst, lhs, imm| Some(Instr::$imm { dst, lhs, imm })),
+            $commutes,
+        )
+    };
+}
+
+macro_rules! unary {
+    ($t:ident, $op:ident) => {
+        $t.unary(|dst, src| Instr::$op { dst, src })
+    };
+}
+
+macro_rules! load {
+    ($t:ident, $op:ident, $memarg:expr) => {
+        $t.load(|dst, addr, offset| Instr::$op { dst, addr, offset }, $memarg)
+    };
+}
+
+macro_rules! store {
+    ($t:ident, $op:ident, $memarg:expr) => {
+        $t.store(|addr, value, offset| Instr::$op { addr, value, offset }, $memarg)
+    };
+}
+
+type MakeBinary = fn(Slot, Slot, Slot) -> Instr;
+type MakeImm = fn(Slot, Slot, i32) -> Option<Instr>;
+
+impl Translator<'_> {
+    fn home(&self, index: usize) -> Slot {
+        self.num_locals + index as Slot
+    }
+
+    fn push(&mut self, operand: Operand) {
+        self.stack.push(operand);
+        self.max_height = self.max_height.max(self.stack.len());
+    }
+
+    /// Pushes a `Temp` and returns its home slot.
+    fn push_temp(&mut self) -> Slot {
+        self.push(Operand::Temp);
+        self.home(self.stack.len() - 1)
+    }
+
+    /// Pops an entry, returning it with the home slot it occupied.
+    fn pop(&mut self) -> (Operand, Slot) {
+        let operand = self.stack.pop().expect("validated operand stack");
+        (operand, self.home(self.stack.len()))
+    }
+
+    fn emit(&mut self, instr: Instr) -> usize {
+        self.code.push(instr);
+        self.last_def = None;
+        self.code.len() - 1
+    }
+
+    /// Emits an instruction that wrote the `Temp` just pushed, so a following `local.set`
+    /// may redirect its result.
+    fn emit_def(&mut self, instr: Instr) {
+        let at = self.emit(instr);
+        self.last_def = Some(at);
+    }
+
+    fn emit_const(&mut self, dst: Slot, cell: u64) {
+        let instr = if cell >> 32 == 0 {
+            Instr::Const32 { dst, value: cell as u32 }
+        } else {
+            Instr::Const64 { dst, lo: cell as u32, hi: (cell >> 32) as u32 }
+        };
+        self.emit(instr);
+    }
+
+    /// The slot holding `operand` (popped from `home`), materialising a constant there.
+    fn slot_of(&mut self, operand: Operand, home: Slot) -> Slot {
+        match operand {
+            Operand::Temp => home,
+            Operand::Local(slot) => slot,
+            Operand::Const(cell) => {
+                self.emit_const(home, cell);
+                home
+            }
+        }
+    }
+
+    fn pop_slot(&mut self) -> Slot {
+        let (operand, home) = self.pop();
+        self.slot_of(operand, home)
+    }
+
+    /// Puts stack entry `index` into its home slot.
+    fn materialize(&mut self, index: usize) {
+        let home = self.home(index);
+        match self.stack[index] {
+            Operand::Temp => return,
+            Operand::Local(src) => {
+                self.emit(Instr::Copy { dst: home, src });
+            }
+            Operand::Const(cell) => self.emit_const(home, cell),
+        }
+        self.stack[index] = Operand::Temp;
+    }
+
+    /// Puts the top `n` entries into their home slots.
+    fn materialize_top(&mut self, n: usize) {
+        let len = self.stack.len();
+        for index in len - n..len {
+            self.materialize(index);
+        }
+    }
+
+    fn materialize_all(&mut self) {
+        self.materialize_top(self.stack.len());
+    }
+
+    /// Materialises entries that read local `slot`, before it is overwritten.
+    fn preserve_local(&mut self, slot: Slot) {
+        for index in 0..self.stack.len() {
+            if self.stack[index] == Operand::Local(slot) {
+                self.materialize(index);
+            }
+        }
+    }
+
+    fn unary(&mut self, make: fn(Slot, Slot) -> Instr) {
+        let src = self.pop_slot();
+        let dst = self.push_temp();
+        self.emit_def(make(dst, src));
+    }
+
+    fn binary(&mut self, make: MakeBinary, make_imm: Option<MakeImm>, commutes: bool) {
+        let (rhs, rhs_home) = self.pop();
+        let (lhs, lhs_home) = self.pop();
+        if let Some(make_imm) = make_imm {
+            let folded = match (lhs, rhs) {
+                (_, Operand::Const(c)) if !matches!(lhs, Operand::Const(_)) => {
+                    let lhs = self.slot_of(lhs, lhs_home);
+                    imm32(c).and_then(|imm| make_imm(lhs_home, lhs, imm))
+                }
+                (Operand::Const(c), _) if commutes => {
+                    let rhs = self.slot_of(rhs, rhs_home);
+                    imm32(c).and_then(|imm| make_imm(lhs_home, rhs, imm))
+                }
+                _ => None,
+            };
+            if let Some(instr) = folded {
+                self.push_temp();
+                self.emit_def(instr);
+                return;
+            }
+        }
+        let lhs = self.slot_of(lhs, lhs_home);
+        let rhs = self.slot_of(rhs, rhs_home);
+        let dst = self.push_temp();
+        self.emit_def(make(dst, lhs, rhs));
+    }
+
+    /// `i64` binary op whose immediate form takes a sign-extended 32-bit immediate.
+    fn binary64(&mut self, make: MakeBinary, make_imm: MakeImm, commutes: bool) {
+        let fits = |operand: &Operand| match *operand {
+            Operand::Const(c) => c as i64 == c as i32 as i64,
+            _ => true,
+        };
+        let len = self.stack.len();
+        let imm = if self.stack[len - 2..].iter().all(fits) {
+            Some(make_imm)
+        } else {
+            None
+        };
+        self.binary(make, imm, commutes);
+    }
+
+    fn load(&mut self, make: fn(Slot, Slot, u32) -> Instr, memarg: wasmparser::MemArg) {
+        let addr = self.pop_slot();
+        let dst = self.push_temp();
+        self.emit_def(make(dst, addr, memarg.offset as u32));
+    }
+
+    fn store(&mut self, make: fn(Slot, Slot, u32) -> Instr, memarg: wasmparser::MemArg) {
+        let value = self.pop_slot();
+        let addr = self.pop_slot();
+        self.emit(make(addr, value, memarg.offset as u32));
+    }
+
+    fn block_arity(&self, ty: BlockType) -> (usize, usize) {
+        match ty {
+            BlockType::Empty => (0, 0),
+            BlockType::Type(_) => (0, 1),
+            BlockType::FuncType(index) => {
+                let ty = &self.module.types[index as usize];
+                (ty.params().len(), ty.results().len())
+            }
+        }
+    }
+
+    fn push_ctrl(&mut self, kind: CtrlKind, ty: BlockType) {
+        let (params, results) = self.block_arity(ty);
+        self.ctrls.push(Ctrl {
+            kind,
+            height: self.stack.len() - params,
+            params,
+            results,
+            fixups: Vec::new(),
+            loop_start: self.code.len(),
+            else_fixup: None,
+            unreachable: false,
+        });
+    }
+
+    /// Marks the rest of the current block dead and drops its operands.
+    fn set_unreachable(&mut self) {
+        let ctrl = self.ctrls.last_mut().expect("control frame");
+        ctrl.unreachable = true;
+        self.stack.truncate(ctrl.height);
+        self.last_def = None;
+    }
+
+    fn is_unreachable(&self) -> bool {
+        self.ctrls.last().is_some_and(|c| c.unreachable)
+    }
+
+    /// Points the branch at `at` to the current end of code.
+    fn patch_here(&mut self, at: usize) {
+        let offset = (self.code.len() - at) as Offset;
+        *self.code[at].target_mut().expect("branch") = offset;
+    }
+
+    /// Emits a branch to `target_pc` (known, backwards) or records it for patching.
+    fn branch_to(&mut self, depth: u32, instr: Instr) {
+        let at = self.emit(instr);
+        let index = self.ctrls.len() - 1 - depth as usize;
+        let ctrl = &mut self.ctrls[index];
+        if ctrl.kind == CtrlKind::Loop {
+            let offset = ctrl.loop_start as isize - at as isize;
+            *self.code[at].target_mut().expect("branch") = offset as Offset;
+        } else {
+            ctrl.fixups.push(at);
+        }
+    }
+
+    /// Whether a branch to `depth` must copy values into the target's slots first.
+    fn branch_needs_copies(&self, depth: u32) -> bool {
+        let ctrl = &self.ctrls[self.ctrls.len() - 1 - depth as usize];
+        let arity = ctrl.branch_arity();
+        let len = self.stack.len();
+        (0..arity).any(|i| self.stack[len - arity + i] != Operand::Temp || ctrl.height + i != len - arity + i)
+    }
+
+    /// Copies the values a branch to `depth` carries into the target's slots.
+    fn emit_branch_copies(&mut self, depth: u32) {
+        let ctrl = &self.ctrls[self.ctrls.len() - 1 - depth as usize];
+        let (arity, height) = (ctrl.branch_arity(), ctrl.height);
+        let len = self.stack.len();
+        for i in 0..arity {
+            let dst = self.home(height + i);
+            match self.stack[len - arity + i] {
+                Operand::Temp => {
+                    let src = self.home(len - arity + i);
+                    if src != dst {
+                        self.emit(Instr::Copy { dst, src });
+                    }
+                }
+                Operand::Local(src) => {
+                    self.emit(Instr::Copy { dst, src });
+                }
+                Operand::Const(cell) => self.emit_const(dst, cell),
+            }
+        }
+    }
+
+    fn is_func_label(&self, depth: u32) -> bool {
+        depth as usize == self.ctrls.len() - 1
+    }
+
+    /// An unconditional branch to `depth`, with its copies.
+    fn emit_branch(&mut self, depth: u32) {
+        if self.is_func_label(depth) {
+            self.emit_return();
+        } else {
+            self.emit_branch_copies(depth);
+            self.branch_to(depth, Instr::Br { target: 0 });
+        }
+    }
+
+    /// Returns the top `num_results` values: they go to slots `0..n` of the frame.
+    fn emit_return(&mut self) {
+        let n = self.num_results;
+        let len = self.stack.len();
+        if n == 1 {
+            let (operand, home) = (self.stack[len - 1], self.home(len - 1));
+            let src = self.slot_of(operand, home);
+            self.emit(Instr::ReturnSlot { src });
+            return;
+        }
+        // A local that is also a destination is first copied to the entry's (free) home slot.
+        // Stack entries stay as they are: after a `br_if` the fall-through still uses them.
+        for i in 0..n {
+            let index = len - n + i;
+            match self.stack[index] {
+                Operand::Local(src) if (src as usize) < n => {
+                    let home = self.home(index);
+                    self.emit(Instr::Copy { dst: home, src });
+                }
+                _ => {}
+            }
+        }
+        for i in 0..n {
+            let dst = i as Slot;
+            let index = len - n + i;
+            match self.stack[index] {
+                Operand::Local(src) if (src as usize) >= n => {
+                    self.emit(Instr::Copy { dst, src });
+                }
+                Operand::Const(cell) => self.emit_const(dst, cell),
+                _ => {
+                    let src = self.home(index);
+                    if src != dst {
+                        self.emit(Instr::Copy { dst, src });
+                    }
+                }
+            }
+        }
+        self.emit(Instr::Return {});
+    }
+
+    /// Pops a branch condition, fusing it with the compare that produced it.
+    fn pop_cond(&mut self) -> Cond {
+        let (operand, home) = self.pop();
+        if operand == Operand::Temp {
+            if let Some(at) = self.last_def {
+                if at + 1 == self.code.len() && self.code[at].dst_mut().is_some_and(|d| *d == home) {
+                    if let Some(cond) = Cond::from_compare(&self.code[at]) {
+                        self.code.pop();
+                        self.last_def = None;
+                        return cond;
+                    }
+                }
+            }
+        }
+        Cond::Nez { slot: self.slot_of(operand, home), is64: false }
+    }
+
+    fn local_set(&mut self, local: u32, tee: bool) {
+        let (operand, home) = self.pop();
+        let retarget = operand == Operand::Temp
+            && self.last_def.is_some_and(|at| self.code[at].dst_mut().is_some_and(|d| *d == home))
+            && !self.stack.contains(&Operand::Local(local));
+        if retarget {
+            let at = self.last_def.take().expect("checked");
+            *self.code[at].dst_mut().expect("checked") = local;
+        } else {
+            self.preserve_local(local);
+            match operand {
+                Operand::Temp => {
+                    self.emit(Instr::Copy { dst: local, src: home });
+                }
+                Operand::Local(src) if src == local => {}
+                Operand::Local(src) => {
+                    self.emit(Instr::Copy { dst: local, src });
+                }
+                Operand::Const(cell) => self.emit_const(local, cell),
+            }
+        }
+        if tee {
+            self.push(Operand::Local(local));
+        }
+    }
+
+    fn call(&mut self, func: u32) {
+        let ty = self.module.func_type(func);
+        let (params, results) = (ty.params().len(), ty.results().len());
+        self.materialize_top(params);
+        let base = self.home(self.stack.len() - params);
+        self.stack.truncate(self.stack.len() - params);
+        self.emit(Instr::Call { func, base });
+        for _ in 0..results {
+            self.push(Operand::Temp);
+        }
+    }
+
+    fn call_indirect(&mut self, type_index: u32, table: u32) {
+        let ty = &self.module.types[type_index as usize];
+        let (params, results) = (ty.params().len(), ty.results().len());
+        self.materialize_top(params + 1);
+        let base = self.home(self.stack.len() - params - 1);
+        self.stack.truncate(self.stack.len() - params - 1);
+        self.emit(Instr::CallIndirect { table, type_index, base });
+        for _ in 0..results {
+            self.push(Operand::Temp);
+        }
+    }
+
+    /// Materialises the top `n` operands into consecutive slots, pops them and returns the first.
+    fn pop_consecutive(&mut self, n: usize) -> Slot {
+        self.materialize_top(n);
+        self.stack.truncate(self.stack.len() - n);
+        self.home(self.stack.len())
+    }
+
+    fn br_if(&mut self, depth: u32) {
+        let cond = self.pop_cond();
+        if !self.is_func_label(depth) && !self.branch_needs_copies(depth) {
+            self.branch_to(depth, cond.branch(0));
+            return;
+        }
+        let skip = self.emit(cond.negate().branch(0));
+        self.emit_branch(depth);
+        self.patch_here(skip);
+    }
+
+    fn br_table(&mut self, targets: wasmparser::BrTable<'_>) -> Result<(), Error> {
+        let index = self.pop_slot();
+        let depths: Vec<u32> = targets
+            .targets()
+            .chain(core::iter::once(Ok(targets.default())))
+            .collect::<Result<_, _>>()?;
+        self.emit(Instr::BrTable { index, len: depths.len() as u32 - 1 });
+        let mut stubs = Vec::new();
+        for &depth in &depths {
+            if self.is_func_label(depth) || self.branch_needs_copies(depth) {
+                let at = self.emit(Instr::Br { target: 0 });
+                stubs.push((at, depth));
+            } else {
+                self.branch_to(depth, Instr::Br { target: 0 });
+            }
+        }
+        for (at, depth) in stubs {
+            self.patch_here(at);
+            self.emit_branch(depth);
+        }
+        Ok(())
+    }
+
+    fn op_block(&mut self, kind: CtrlKind, ty: BlockType) {
+        self.materialize_all();
+        self.last_def = None;
+        self.push_ctrl(kind, ty);
+    }
+
+    fn op_if(&mut self, ty: BlockType) {
+        let cond = self.pop_cond();
+        self.materialize_all();
+        let at = self.emit(cond.negate().branch(0));
+        self.push_ctrl(CtrlKind::If, ty);
+        self.ctrls.last_mut().expect("pushed").else_fixup = Some(at);
+    }
+
+    fn op_else(&mut self) {
+        if !self.is_unreachable() {
+            let results = self.ctrls.last().expect("if").results;
+            self.materialize_top(results);
+            let at = self.emit(Instr::Br { target: 0 });
+            self.ctrls.last_mut().expect("if").fixups.push(at);
+        }
+        let ctrl = self.ctrls.last_mut().expect("if");
+        let else_fixup = ctrl.else_fixup.take().expect("if frame");
+        ctrl.kind = CtrlKind::Else;
+        ctrl.unreachable = false;
+        let (height, params) = (ctrl.height, ctrl.params);
+        self.patch_here(else_fixup);
+        self.stack.truncate(height);
+        for _ in 0..params {
+            self.push(Operand::Temp);
+        }
+        self.last_def = None;
+    }
+
+    fn op_end(&mut self) {
+        let ctrl = self.ctrls.last().expect("control frame");
+        if ctrl.kind == CtrlKind::Func {
+            if !ctrl.unreachable {
+                self.emit_return();
+            }
+            self.ctrls.pop();
+            return;
+        }
+        if !ctrl.unreachable {
+            let results = ctrl.results;
+            self.materialize_top(results);
+        }
+        let ctrl = self.ctrls.pop().expect("control frame");
+        if let Some(at) = ctrl.else_fixup {
+            self.patch_here(at);
+        }
+        for at in ctrl.fixups {
+            self.patch_here(at);
+        }
+        self.stack.truncate(ctrl.height);
+        for _ in 0..ctrl.results {
+            self.push(Operand::Temp);
+        }
+        self.last_def = None;
+    }
+
+    /// Skips operators in dead code, tracking nested blocks. Returns true if `op` was skipped.
+    fn skip_dead(&mut self, op: &Operator<'_>) -> bool {
+        if !self.is_unreachable() {
+            return false;
+        }
+        match op {
+            Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => {
+                self.skip_depth += 1;
+                true
+            }
+            Operator::Else if self.skip_depth == 0 => false,
+            Operator::End if self.skip_depth == 0 => false,
+            Operator::End => {
+                self.skip_depth -= 1;
+                true
+            }
+            _ => true,
+        }
+    }
+
+    fn operator(&mut self, op: Operator<'_>) -> Result<(), Error> {
+        if self.skip_dead(&op) {
+            return Ok(());
+        }
+        use Operator as O;
+        match op {
+            O::Unreachable => {
+                self.emit(Instr::Unreachable {});
+                self.set_unreachable();
+            }
+            O::Nop => {}
+            O::Block { blockty } => self.op_block(CtrlKind::Block, blockty),
+            O::Loop { blockty } => self.op_block(CtrlKind::Loop, blockty),
+            O::If { blockty } => self.op_if(blockty),
+            O::Else => self.op_else(),
+            O::End => self.op_end(),
+            O::Br { relative_depth } => {
+                self.emit_branch(relative_depth);
+                self.set_unreachable();
+            }
+            O::BrIf { relative_depth } => self.br_if(relative_depth),
+            O::BrTable { targets } => {
+                self.br_table(targets)?;
+                self.set_unreachable();
+            }
+            O::Return => {
+                self.emit_return();
+                self.set_unreachable();
+            }
+            O::Call { function_index } => self.call(function_index),
+            O::CallIndirect { type_index, table_index } => self.call_indirect(type_index, table_index),
+            O::Drop => {
+                self.pop();
+            }
+            O::Select | O::TypedSelect { .. } => {
+                let cond = self.pop_slot();
+                let other = self.pop_slot();
+                let index = self.stack.len() - 1;
+                self.materialize(index);
+                let dst = self.home(index);
+                self.emit(Instr::Select { dst, other, cond });
+            }
+            O::LocalGet { local_index } => self.push(Operand::Local(local_index)),
+            O::LocalSet { local_index } => self.local_set(local_index, false),
+            O::LocalTee { local_index } => self.local_set(local_index, true),
+            O::GlobalGet { global_index } => {
+                let dst = self.push_temp();
+                self.emit_def(Instr::GlobalGet { dst, global: global_index });
+            }
+            O::GlobalSet { global_index } => {
+                let src = self.pop_slot();
+                self.emit(Instr::GlobalSet { src, global: global_index });
+            }
+            O::I32Load { memarg } | O::F32Load { memarg } => load!(self, I32Load, memarg),
+            O::I64Load { memarg } | O::F64Load { memarg } => load!(self, I64Load, memarg),
+            O::I32Load8S { memarg } => load!(self, I32Load8S, memarg),
+            O::I32Load8U { memarg } => load!(self, I32Load8U, memarg),
+            O::I32Load16S { memarg } => load!(self, I32Load16S, memarg),
+            O::I32Load16U { memarg } => load!(self, I32Load16U, memarg),
+            O::I64Load8S { memarg } => load!(self, I64Load8S, memarg),
+            O::I64Load8U { memarg } => load!(self, I64Load8U, memarg),
+            O::I64Load16S { memarg } => load!(self, I64Load16S, memarg),
+            O::I64Load16U { memarg } => load!(self, I64Load16U, memarg),
+            O::I64Load32S { memarg } => load!(self, I64Load32S, memarg),
+            O::I64Load32U { memarg } => load!(self, I64Load32U, memarg),
+            O::I32Store { memarg } | O::F32Store { memarg } => store!(self, I32Store, memarg),
+            O::I64Store { memarg } | O::F64Store { memarg } => store!(self, I64Store, memarg),
+            O::I32Store8 { memarg } => store!(self, I32Store8, memarg),
+            O::I32Store16 { memarg } => store!(self, I32Store16, memarg),
+            O::I64Store8 { memarg } => store!(self, I64Store8, memarg),
+            O::I64Store16 { memarg } => store!(self, I64Store16, memarg),
+            O::I64Store32 { memarg } => store!(self, I64Store32, memarg),
+            O::MemorySize { .. } => {
+                let dst = self.push_temp();
+                self.emit_def(Instr::MemorySize { dst });
+            }
+            O::MemoryGrow { .. } => {
+                let delta = self.pop_slot();
+                let dst = self.push_temp();
+                self.emit(Instr::MemoryGrow { dst, delta });
+            }
+            O::MemoryFill { .. } => {
+                let base = self.pop_consecutive(3);
+                self.emit(Instr::MemoryFill { base });
+            }
+            O::MemoryCopy { .. } => {
+                let base = self.pop_consecutive(3);
+                self.emit(Instr::MemoryCopy { base });
+            }
+            O::MemoryInit { data_index, .. } => {
+                let base = self.pop_consecutive(3);
+                self.emit(Instr::MemoryInit { base, segment: data_index });
+            }
+            O::DataDrop { data_index } => {
+                self.emit(Instr::DataDrop { segment: data_index });
+            }
+            O::TableGet { table } => {
+                let index = self.pop_slot();
+                let dst = self.push_temp();
+                self.emit_def(Instr::TableGet { dst, index, table });
+            }
+            O::TableSet { table } => {
+                let value = self.pop_slot();
+                let index = self.pop_slot();
+                self.emit(Instr::TableSet { index, value, table });
+            }
+            O::TableSize { table } => {
+                let dst = self.push_temp();
+                self.emit_def(Instr::TableSize { dst, table });
+            }
+            O::TableGrow { table } => {
+                let base = self.pop_consecutive(2);
+                self.push(Operand::Temp);
+                self.emit(Instr::TableGrow { base, table });
+            }
+            O::TableFill { table } => {
+                let base = self.pop_consecutive(3);
+                self.emit(Instr::TableFill { base, table });
+            }
+            O::TableCopy { dst_table, src_table } => {
+                let base = self.pop_consecutive(3);
+                self.emit(Instr::TableCopy { base, dst_table, src_table });
+            }
+            O::TableInit { elem_index, table } => {
+                let base = self.pop_consecutive(3);
+                self.emit(Instr::TableInit { base, table, segment: elem_index });
+            }
+            O::ElemDrop { elem_index } => {
+                self.emit(Instr::ElemDrop { segment: elem_index });
+            }
+            O::RefNull { .. } => self.push(Operand::Const(0)),
+            O::RefIsNull => unary!(self, I64Eqz),
+            O::RefFunc { function_index } => {
+                let dst = self.push_temp();
+                self.emit_def(Instr::RefFunc { dst, func: function_index });
+            }
+            O::I32Const { value } => self.push(Operand::Const(value as u32 as u64)),
+            O::I64Const { value } => self.push(Operand::Const(value as u64)),
+            O::F32Const { value } => self.push(Operand::Const(value.bits() as u64)),
+            O::F64Const { value } => self.push(Operand::Const(value.bits())),
+            // Free: every op reads only the bits it needs from a cell.
+            O::I32WrapI64
+            | O::I32ReinterpretF32
+            | O::I64ReinterpretF64
+            | O::F32ReinterpretI32
+            | O::F64ReinterpretI64 => {}
+            op => self.numeric(op)?,
+        }
+        Ok(())
+    }
+
+    fn numeric(&mut self, op: Operator<'_>) -> Result<(), Error> {
+        use Operator as O;
+        match op {
+            O::I32Eqz => unary!(self, I32Eqz),
+            O::I32Eq => binary!(self, I32Eq, I32EqImm, true),
+            O::I32Ne => binary!(self, I32Ne, I32NeImm, true),
+            O::I32LtS => binary!(self, I32LtS, I32LtSImm, false),
+            O::I32LtU => binary!(self, I32LtU, I32LtUImm, false),
+            O::I32GtS => binary!(self, I32GtS, I32GtSImm, false),
+            O::I32GtU => binary!(self, I32GtU, I32GtUImm, false),
+            O::I32LeS => binary!(self, I32LeS, I32LeSImm, false),
+            O::I32LeU => binary!(self, I32LeU, I32LeUImm, false),
+            O::I32GeS => binary!(self, I32GeS, I32GeSImm, false),
+            O::I32GeU => binary!(self, I32GeU, I32GeUImm, false),
+            O::I64Eqz => unary!(self, I64Eqz),
+            O::I64Eq => self.binary64(|dst, lhs, rhs| Instr::I64Eq { dst, lhs, rhs }, |dst, lhs, imm| Some(Instr::I64EqImm { dst, lhs, imm }), true),
+            O::I64Ne => self.binary64(|dst, lhs, rhs| Instr::I64Ne { dst, lhs, rhs }, |dst, lhs, imm| Some(Instr::I64NeImm { dst, lhs, imm }), true),
+            O::I64LtS => self.binary64(|dst, lhs, rhs| Instr::I64LtS { dst, lhs, rhs }, |dst, lhs, imm| Some(Instr::I64LtSImm { dst, lhs, imm }), false),
+            O::I64LtU => self.binary64(|dst, lhs, rhs| Instr::I64LtU { dst, lhs, rhs }, |dst, lhs, imm| Some(Instr::I64LtUImm { dst, lhs, imm }), false),
+            O::I64GtS => self.binary64(|dst, lhs, rhs| Instr::I64GtS { dst, lhs, rhs }, |dst, lhs, imm| Some(Instr::I64GtSImm { dst, lhs, imm }), false),
+            O::I64GtU => self.binary64(|dst, lhs, rhs| Instr::I64GtU { dst, lhs, rhs }, |dst, lhs, imm| Some(Instr::I64GtUImm { dst, lhs, imm }), false),
+            O::I64LeS => self.binary64(|dst, lhs, rhs| Instr::I64LeS { dst, lhs, rhs }, |dst, lhs, imm| Some(Instr::I64LeSImm { dst, lhs, imm }), false),
+            O::I64LeU => self.binary64(|dst, lhs, rhs| Instr::I64LeU { dst, lhs, rhs }, |dst, lhs, imm| Some(Instr::I64LeUImm { dst, lhs, imm }), false),
+            O::I64GeS => self.binary64(|dst, lhs, rhs| Instr::I64GeS { dst, lhs, rhs }, |dst, lhs, imm| Some(Instr::I64GeSImm { dst, lhs, imm }), false),
+            O::I64GeU => self.binary64(|dst, lhs, rhs| Instr::I64GeU { dst, lhs, rhs }, |dst, lhs, imm| Some(Instr::I64GeUImm { dst, lhs, imm }), false),
+            O::F32Eq => binary!(self, F32Eq),
+            O::F32Ne => binary!(self, F32Ne),
+            O::F32Lt => binary!(self, F32Lt),
+            O::F32Gt => binary!(self, F32Gt),
+            O::F32Le => binary!(self, F32Le),
+            O::F32Ge => binary!(self, F32Ge),
+            O::F64Eq => binary!(self, F64Eq),
+            O::F64Ne => binary!(self, F64Ne),
+            O::F64Lt => binary!(self, F64Lt),
+            O::F64Gt => binary!(self, F64Gt),
+            O::F64Le => binary!(self, F64Le),
+            O::F64Ge => binary!(self, F64Ge),
+            O::I32Clz => unary!(self, I32Clz),
+            O::I32Ctz => unary!(self, I32Ctz),
+            O::I32Popcnt => unary!(self, I32Popcnt),
+            O::I32Add => binary!(self, I32Add, I32AddImm, true),
+            O::I32Sub => self.binary(
+                |dst, lhs, rhs| Instr::I32Sub { dst, lhs, rhs },
+                Some(|dst, lhs, imm| (imm != i32::MIN).then(|| Instr::I32AddImm { dst, lhs, imm: -imm })),
+                false,
+            ),
+            O::I32Mul => binary!(self, I32Mul, I32MulImm, true),
+            O::I32DivS => binary!(self, I32DivS),
+            O::I32DivU => binary!(self, I32DivU),
+            O::I32RemS => binary!(self, I32RemS),
+            O::I32RemU => binary!(self, I32RemU),
+            O::I32And => binary!(self, I32And, I32AndImm, true),
+            O::I32Or => binary!(self, I32Or, I32OrImm, true),
+            O::I32Xor => binary!(self, I32Xor, I32XorImm, true),
+            O::I32Shl => binary!(self, I32Shl, I32ShlImm, false),
+            O::I32ShrS => binary!(self, I32ShrS, I32ShrSImm, false),
+            O::I32ShrU => binary!(self, I32ShrU, I32ShrUImm, false),
+            O::I32Rotl => binary!(self, I32Rotl),
+            O::I32Rotr => binary!(self, I32Rotr),
+            O::I64Clz => unary!(self, I64Clz),
+            O::I64Ctz => unary!(self, I64Ctz),
+            O::I64Popcnt => unary!(self, I64Popcnt),
+            O::I64Add => self.binary64(|dst, lhs, rhs| Instr::I64Add { dst, lhs, rhs }, |dst, lhs, imm| Some(Instr::I64AddImm { dst, lhs, imm }), true),
+            O::I64Sub => self.binary64(
+                |dst, lhs, rhs| Instr::I64Sub { dst, lhs, rhs },
+                |dst, lhs, imm| (imm != i32::MIN).then(|| Instr::I64AddImm { dst, lhs, imm: -imm }),
+                false,
+            ),
+            O::I64Mul => self.binary64(|dst, lhs, rhs| Instr::I64Mul { dst, lhs, rhs }, |dst, lhs, imm| Some(Instr::I64MulImm { dst, lhs, imm }), true),
+            O::I64DivS => binary!(self, I64DivS),
+            O::I64DivU => binary!(self, I64DivU),
+            O::I64RemS => binary!(self, I64RemS),
+            O::I64RemU => binary!(self, I64RemU),
+            O::I64And => self.binary64(|dst, lhs, rhs| Instr::I64And { dst, lhs, rhs }, |dst, lhs, imm| Some(Instr::I64AndImm { dst, lhs, imm }), true),
+            O::I64Or => self.binary64(|dst, lhs, rhs| Instr::I64Or { dst, lhs, rhs }, |dst, lhs, imm| Some(Instr::I64OrImm { dst, lhs, imm }), true),
+            O::I64Xor => self.binary64(|dst, lhs, rhs| Instr::I64Xor { dst, lhs, rhs }, |dst, lhs, imm| Some(Instr::I64XorImm { dst, lhs, imm }), true),
+            O::I64Shl => self.binary64(|dst, lhs, rhs| Instr::I64Shl { dst, lhs, rhs }, |dst, lhs, imm| Some(Instr::I64ShlImm { dst, lhs, imm }), false),
+            O::I64ShrS => self.binary64(|dst, lhs, rhs| Instr::I64ShrS { dst, lhs, rhs }, |dst, lhs, imm| Some(Instr::I64ShrSImm { dst, lhs, imm }), false),
+            O::I64ShrU => self.binary64(|dst, lhs, rhs| Instr::I64ShrU { dst, lhs, rhs }, |dst, lhs, imm| Some(Instr::I64ShrUImm { dst, lhs, imm }), false),
+            O::I64Rotl => binary!(self, I64Rotl),
+            O::I64Rotr => binary!(self, I64Rotr),
+            O::F32Abs => unary!(self, F32Abs),
+            O::F32Neg => unary!(self, F32Neg),
+            O::F32Ceil => unary!(self, F32Ceil),
+            O::F32Floor => unary!(self, F32Floor),
+            O::F32Trunc => unary!(self, F32Trunc),
+            O::F32Nearest => unary!(self, F32Nearest),
+            O::F32Sqrt => unary!(self, F32Sqrt),
+            O::F32Add => binary!(self, F32Add),
+            O::F32Sub => binary!(self, F32Sub),
+            O::F32Mul => binary!(self, F32Mul),
+            O::F32Div => binary!(self, F32Div),
+            O::F32Min => binary!(self, F32Min),
+            O::F32Max => binary!(self, F32Max),
+            O::F32Copysign => binary!(self, F32Copysign),
+            O::F64Abs => unary!(self, F64Abs),
+            O::F64Neg => unary!(self, F64Neg),
+            O::F64Ceil => unary!(self, F64Ceil),
+            O::F64Floor => unary!(self, F64Floor),
+            O::F64Trunc => unary!(self, F64Trunc),
+            O::F64Nearest => unary!(self, F64Nearest),
+            O::F64Sqrt => unary!(self, F64Sqrt),
+            O::F64Add => binary!(self, F64Add),
+            O::F64Sub => binary!(self, F64Sub),
+            O::F64Mul => binary!(self, F64Mul),
+            O::F64Div => binary!(self, F64Div),
+            O::F64Min => binary!(self, F64Min),
+            O::F64Max => binary!(self, F64Max),
+            O::F64Copysign => binary!(self, F64Copysign),
+            O::I32TruncF32S => unary!(self, I32TruncF32S),
+            O::I32TruncF32U => unary!(self, I32TruncF32U),
+            O::I32TruncF64S => unary!(self, I32TruncF64S),
+            O::I32TruncF64U => unary!(self, I32TruncF64U),
+            O::I64ExtendI32S => unary!(self, I64ExtendI32S),
+            O::I64ExtendI32U => unary!(self, I64ExtendI32U),
+            O::I64TruncF32S => unary!(self, I64TruncF32S),
+            O::I64TruncF32U => unary!(self, I64TruncF32U),
+            O::I64TruncF64S => unary!(self, I64TruncF64S),
+            O::I64TruncF64U => unary!(self, I64TruncF64U),
+            O::F32ConvertI32S => unary!(self, F32ConvertI32S),
+            O::F32ConvertI32U => unary!(self, F32ConvertI32U),
+            O::F32ConvertI64S => unary!(self, F32ConvertI64S),
+            O::F32ConvertI64U => unary!(self, F32ConvertI64U),
+            O::F32DemoteF64 => unary!(self, F32DemoteF64),
+            O::F64ConvertI32S => unary!(self, F64ConvertI32S),
+            O::F64ConvertI32U => unary!(self, F64ConvertI32U),
+            O::F64ConvertI64S => unary!(self, F64ConvertI64S),
+            O::F64ConvertI64U => unary!(self, F64ConvertI64U),
+            O::F64PromoteF32 => unary!(self, F64PromoteF32),
+            O::I32Extend8S => unary!(self, I32Extend8S),
+            O::I32Extend16S => unary!(self, I32Extend16S),
+            O::I64Extend8S => unary!(self, I64Extend8S),
+            O::I64Extend16S => unary!(self, I64Extend16S),
+            O::I64Extend32S => unary!(self, I64Extend32S),
+            O::I32TruncSatF32S => unary!(self, I32TruncSatF32S),
+            O::I32TruncSatF32U => unary!(self, I32TruncSatF32U),
+            O::I32TruncSatF64S => unary!(self, I32TruncSatF64S),
+            O::I32TruncSatF64U => unary!(self, I32TruncSatF64U),
+            O::I64TruncSatF32S => unary!(self, I64TruncSatF32S),
+            O::I64TruncSatF32U => unary!(self, I64TruncSatF32U),
+            O::I64TruncSatF64S => unary!(self, I64TruncSatF64S),
+            O::I64TruncSatF64U => unary!(self, I64TruncSatF64U),
+            other => {
+                return Err(Error::Unsupported(alloc::format!("operator {other:?}")));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A constant cell as a 32-bit immediate (the low 32 bits for i32 ops; i64 callers check range).
+fn imm32(cell: u64) -> Option<i32> {
+    Some(cell as u32 as i32)
+}

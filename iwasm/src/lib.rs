@@ -1,0 +1,45 @@
+//! # iwasm — a WebAssembly micro runtime
+//!
+//! Load a module, link host functions, instantiate and call exports:
+//!
+//! ```
+//! use iwasm::{Func, Linker, Module, Store, Value};
+//! # fn main() -> Result<(), iwasm::Error> {
+//! let wasm = wat::parse_str(r#"
+//!     (module
+//!       (import "env" "double" (func $double (param i32) (result i32)))
+//!       (func (export "quadruple") (param i32) (result i32)
+//!         (call $double (call $double (local.get 0)))))
+//! "#).unwrap();
+//! let module = Module::new(&wasm)?;
+//! let mut store = Store::new();
+//! let mut linker = Linker::new();
+//! let double = Func::wrap(&mut store, |x: i32| x * 2);
+//! linker.define("env", "double", double);
+//! let instance = linker.instantiate(&mut store, &module)?;
+//! let quadruple = instance.get_func(&store, "quadruple").unwrap();
+//! assert_eq!(quadruple.call(&mut store, &[Value::I32(5)])?, vec![Value::I32(20)]);
+//! # Ok(()) }
+//! ```
+//!
+//! The crate builds `no_std` (with `alloc`) when the default `std` feature is off: the loader,
+//! the interpreter and the runtime need nothing else.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+#![warn(missing_docs)]
+
+extern crate alloc;
+
+mod error;
+mod interp;
+mod loader;
+mod runtime;
+mod values;
+
+pub use error::{Error, Trap, TrapCode};
+pub use loader::Module;
+pub use runtime::{
+    Caller, Config, Extern, Func, Global, HostFunc, Instance, IntoFunc, Linker, Memory, Store,
+    Table, WasmType,
+};
+pub use values::{FuncType, GlobalType, MemoryType, TableType, ValType, Value, MAX_PAGES, PAGE_SIZE};

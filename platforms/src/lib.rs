@@ -1,0 +1,208 @@
+//! The platform abstraction layer (PAL): the few services the runtime needs from the system,
+//! behind one small API.
+//!
+//! - [`memory`]: map, protect and unmap page-aligned regions (RW for data, RX for code).
+//! - [`clock`]: monotonic and wall clocks, in nanoseconds.
+//! - [`random`]: fill a buffer with random bytes.
+//! - [`io`]: write to standard output and error.
+//!
+//! `linux` (x86-64, AArch64, ARMv7) implements it with `libc`. On targets without an OS the
+//! crate builds `no_std`; the functions report [`Unsupported`] there until a board port
+//! (Zephyr-style) provides them.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+#![warn(missing_docs)]
+
+#[cfg(all(unix, feature = "std"))]
+mod linux;
+#[cfg(not(all(unix, feature = "std")))]
+mod bare;
+
+#[cfg(not(all(unix, feature = "std")))]
+use bare as imp;
+#[cfg(all(unix, feature = "std"))]
+use linux as imp;
+
+/// The platform cannot provide this service.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Unsupported;
+
+/// A failed platform call: the OS error number, or [`Unsupported`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PalError {
+    /// The OS reported this `errno`.
+    Os(i32),
+    /// The platform has no such service.
+    Unsupported(Unsupported),
+}
+
+impl core::fmt::Display for PalError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            PalError::Os(errno) => write!(f, "platform error (errno {errno})"),
+            PalError::Unsupported(_) => f.write_str("not supported on this platform"),
+        }
+    }
+}
+
+/// Page-granular memory regions.
+pub mod memory {
+    use super::{imp, PalError};
+
+    /// Access rights of a region.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum Protection {
+        /// No access (guard pages, reserved space).
+        None,
+        /// Read and write (data, code being written).
+        ReadWrite,
+        /// Read and execute (finished code; never writable at the same time).
+        ReadExecute,
+    }
+
+    /// A mapped region, unmapped on drop.
+    #[derive(Debug)]
+    pub struct Region {
+        ptr: *mut u8,
+        len: usize,
+    }
+
+    impl Region {
+        /// Maps `len` bytes (rounded up to whole pages), zeroed, with `protection`.
+        pub fn map(len: usize, protection: Protection) -> Result<Region, PalError> {
+            let len = round_up_to_page(len);
+            let ptr = imp::map(len, protection)?;
+            Ok(Region { ptr, len })
+        }
+
+        /// Changes the access rights of the whole region.
+        pub fn protect(&mut self, protection: Protection) -> Result<(), PalError> {
+            // SAFETY: `ptr..ptr+len` is exactly the region this value mapped.
+            unsafe { imp::protect(self.ptr, self.len, protection) }
+        }
+
+        /// The start of the region.
+        pub fn as_ptr(&self) -> *mut u8 {
+            self.ptr
+        }
+
+        /// The length in bytes (a multiple of the page size).
+        pub fn len(&self) -> usize {
+            self.len
+        }
+
+        /// Whether the region is empty (never true for a mapped region).
+        pub fn is_empty(&self) -> bool {
+            self.len == 0
+        }
+    }
+
+    impl Drop for Region {
+        fn drop(&mut self) {
+            // SAFETY: the region was mapped by `map` and is unmapped only here.
+            unsafe { imp::unmap(self.ptr, self.len) }
+        }
+    }
+
+    /// The system page size.
+    pub fn page_size() -> usize {
+        imp::page_size()
+    }
+
+    /// `len` rounded up to a whole number of pages.
+    pub fn round_up_to_page(len: usize) -> usize {
+        let page = page_size();
+        len.div_ceil(page).max(1) * page
+    }
+
+    /// Makes freshly written code visible to instruction fetch (a no-op on x86-64).
+    pub fn flush_icache(ptr: *const u8, len: usize) {
+        imp::flush_icache(ptr, len)
+    }
+}
+
+/// Clocks.
+pub mod clock {
+    use super::{imp, PalError};
+
+    /// Nanoseconds on a clock that never goes backwards.
+    pub fn monotonic_ns() -> Result<u64, PalError> {
+        imp::monotonic_ns()
+    }
+
+    /// Nanoseconds since the Unix epoch.
+    pub fn wall_ns() -> Result<u64, PalError> {
+        imp::wall_ns()
+    }
+
+    /// The resolution of the monotonic clock, in nanoseconds.
+    pub fn monotonic_resolution_ns() -> Result<u64, PalError> {
+        imp::monotonic_resolution_ns()
+    }
+}
+
+/// Randomness.
+pub mod random {
+    use super::{imp, PalError};
+
+    /// Fills `buf` with random bytes from the system source.
+    pub fn fill(buf: &mut [u8]) -> Result<(), PalError> {
+        imp::random_fill(buf)
+    }
+}
+
+/// Console output.
+pub mod io {
+    use super::{imp, PalError};
+
+    /// Writes all of `bytes` to standard output.
+    pub fn write_stdout(bytes: &[u8]) -> Result<(), PalError> {
+        imp::write_all(1, bytes)
+    }
+
+    /// Writes all of `bytes` to standard error.
+    pub fn write_stderr(bytes: &[u8]) -> Result<(), PalError> {
+        imp::write_all(2, bytes)
+    }
+}
+
+#[cfg(all(test, unix, feature = "std"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn map_write_protect_unmap() {
+        let mut region = memory::Region::map(10, memory::Protection::ReadWrite).unwrap();
+        assert_eq!(region.len(), memory::page_size());
+        // SAFETY: the region is mapped read-write and at least 10 bytes long.
+        unsafe {
+            assert_eq!(*region.as_ptr(), 0);
+            *region.as_ptr() = 42;
+        }
+        region.protect(memory::Protection::ReadExecute).unwrap();
+        // SAFETY: still mapped, now readable.
+        assert_eq!(unsafe { *region.as_ptr() }, 42);
+    }
+
+    #[test]
+    fn clocks_advance() {
+        let a = clock::monotonic_ns().unwrap();
+        let b = clock::monotonic_ns().unwrap();
+        assert!(b >= a);
+        assert!(clock::wall_ns().unwrap() > 1_600_000_000_000_000_000);
+        assert!(clock::monotonic_resolution_ns().unwrap() > 0);
+    }
+
+    #[test]
+    fn random_bytes_differ() {
+        let (mut a, mut b) = ([0u8; 32], [0u8; 32]);
+        random::fill(&mut a).unwrap();
+        random::fill(&mut b).unwrap();
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn writes_to_stderr() {
+        io::write_stderr(b"").unwrap();
+    }
+}
