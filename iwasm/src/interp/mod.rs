@@ -24,3 +24,5 @@ pub(crate) struct CompiledFunc {
     /// Number of locals including parameters (zeroed at entry beyond the parameters).
     pub num_locals: u32,
 }
+#[cfg(test)]
+mod tests;

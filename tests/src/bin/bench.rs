@@ -1,0 +1,139 @@
+//! Benchmarks iwasm against wasmi 2.0 on a set of CPU-bound programs.
+//!
+//! ```text
+//! cargo run --release --bin bench [-- [--filter NAME] [--quick] [--runs N]]
+//! ```
+//!
+//! Each program is loaded into both engines in this process, the same export
+//! is called with the same arguments, the results must agree, and after one
+//! warm-up call (which also pays for lazy translation in both engines) the
+//! calls are timed, alternating between engines. The table reports the best
+//! time per engine and `ratio = wasmi time / iwasm time` (>1: iwasm faster),
+//! followed by the geometric mean of the ratios.
+
+// A bin's crate root looks for modules beside itself, so point into bench/.
+#[path = "bench/iwasm_runner.rs"]
+mod iwasm_runner;
+#[path = "bench/measure.rs"]
+mod measure;
+#[path = "bench/programs.rs"]
+mod programs;
+#[path = "bench/report.rs"]
+mod report;
+#[path = "bench/runner.rs"]
+mod runner;
+#[path = "bench/wasmi_runner.rs"]
+mod wasmi_runner;
+
+use measure::RunPolicy;
+use programs::{Program, PROGRAMS};
+use runner::EngineKind;
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// Tested engine first, baseline last (see `report`).
+const ENGINES: [EngineKind; 2] = [iwasm_runner::IWASM, wasmi_runner::WASMI];
+
+/// Command-line options.
+struct Options {
+    /// Only programs whose name contains this.
+    filter: Option<String>,
+    /// Small inputs and few runs: a smoke test of a few seconds.
+    quick: bool,
+    /// Fixed number of timed runs instead of the time budget.
+    runs: Option<usize>,
+}
+
+const USAGE: &str = "usage: bench [--filter NAME] [--quick] [--runs N]";
+
+fn parse_options() -> Result<Options, String> {
+    let mut options = Options {
+        filter: None,
+        quick: false,
+        runs: None,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--quick" => options.quick = true,
+            "--filter" => options.filter = Some(args.next().ok_or("--filter needs a name")?),
+            "--runs" => {
+                let n = args.next().ok_or("--runs needs a number")?;
+                let n = n.parse().map_err(|_| format!("bad --runs value `{n}`"))?;
+                options.runs = Some(usize::max(n, 1));
+            }
+            // `cargo bench` style invocations pass this; nothing to do.
+            "--bench" => {}
+            "-h" | "--help" => return Err(USAGE.into()),
+            other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
+        }
+    }
+    Ok(options)
+}
+
+/// Timed-run policy: ~8 s per program for a full run (~1–1.5 min in all),
+/// a fraction of a second with `--quick`, or exactly `--runs N`.
+fn run_policy(options: &Options) -> RunPolicy {
+    match (options.runs, options.quick) {
+        (Some(n), _) => RunPolicy {
+            budget: Duration::ZERO,
+            min_runs: n,
+            max_runs: n,
+        },
+        (None, true) => RunPolicy {
+            budget: Duration::from_millis(200),
+            min_runs: 1,
+            max_runs: 5,
+        },
+        (None, false) => RunPolicy {
+            budget: Duration::from_secs(8),
+            min_runs: 3,
+            max_runs: 25,
+        },
+    }
+}
+
+fn selected<'a>(options: &'a Options) -> impl Iterator<Item = &'static Program> + 'a {
+    PROGRAMS.iter().filter(move |p| {
+        options
+            .filter
+            .as_deref()
+            .is_none_or(|filter| p.name.contains(filter))
+    })
+}
+
+fn main() -> ExitCode {
+    let options = match parse_options() {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let policy = run_policy(&options);
+    let runs_note = match options.runs {
+        Some(n) => format!("{n} runs"),
+        None => format!(
+            "{}-{} runs by time budget",
+            policy.min_runs, policy.max_runs
+        ),
+    };
+    report::print_header(&ENGINES, &runs_note);
+    let mut ratios = Vec::new();
+    let mut failures = 0;
+    for program in selected(&options) {
+        match measure::bench_program(program, &ENGINES, options.quick, &policy) {
+            Ok(times) => ratios.extend(report::print_row(program, &times)),
+            Err(message) => {
+                println!("{:<12} FAILED: {message}", program.name);
+                failures += 1;
+            }
+        }
+    }
+    report::print_geomean(&ratios, ENGINES[0].name, ENGINES[1].name);
+    if failures > 0 {
+        eprintln!("{failures} program(s) failed");
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,61 @@
+//! [`Runner`] for the iwasm interpreter.
+
+use super::runner::{EngineKind, Num, Runner};
+use iwasm::{Func, Linker, Module, Store, Value};
+
+/// The iwasm engine under test.
+pub const IWASM: EngineKind = EngineKind {
+    name: "iwasm",
+    load,
+};
+
+struct IwasmRunner {
+    store: Store,
+    func: Func,
+}
+
+/// Instantiates `wasm` without imports and resolves export `func`.
+///
+/// iwasm translates function bodies lazily on their first call, so this only
+/// decodes and validates; the harness's warm-up call pays for translation.
+fn load(wasm: &[u8], func: &str) -> Result<Box<dyn Runner>, String> {
+    let module = Module::new(wasm).map_err(|e| format!("load: {e}"))?;
+    let mut store = Store::new();
+    let instance = Linker::new()
+        .instantiate(&mut store, &module)
+        .map_err(|e| format!("instantiate: {e}"))?;
+    let func = instance
+        .get_func(&store, func)
+        .ok_or_else(|| format!("no exported function `{func}`"))?;
+    Ok(Box::new(IwasmRunner { store, func }))
+}
+
+impl Runner for IwasmRunner {
+    fn call(&mut self, args: &[Num]) -> Result<Vec<Num>, String> {
+        let args: Vec<Value> = args.iter().map(|&n| to_value(n)).collect();
+        let results = self
+            .func
+            .call(&mut self.store, &args)
+            .map_err(|e| e.to_string())?;
+        results.into_iter().map(from_value).collect()
+    }
+}
+
+fn to_value(n: Num) -> Value {
+    match n {
+        Num::I32(v) => Value::I32(v),
+        Num::I64(v) => Value::I64(v),
+        Num::F32(bits) => Value::F32(bits),
+        Num::F64(bits) => Value::F64(bits),
+    }
+}
+
+fn from_value(v: Value) -> Result<Num, String> {
+    match v {
+        Value::I32(v) => Ok(Num::I32(v)),
+        Value::I64(v) => Ok(Num::I64(v)),
+        Value::F32(bits) => Ok(Num::F32(bits)),
+        Value::F64(bits) => Ok(Num::F64(bits)),
+        _ => Err("reference results are not supported by the bench".into()),
+    }
+}

@@ -1,0 +1,3 @@
+//! Spec-suite runner, end-to-end tests and benchmarks for the iwasm runtime.
+
+pub mod spec;
