@@ -42,4 +42,6 @@ pub use runtime::{
     Caller, Config, Extern, Func, Global, HostFunc, Instance, IntoFunc, Linker, Memory, Store,
     Table, WasmType,
 };
-pub use values::{FuncType, GlobalType, MemoryType, TableType, ValType, Value, MAX_PAGES, PAGE_SIZE};
+pub use values::{
+    FuncType, GlobalType, MemoryType, TableType, ValType, Value, MAX_PAGES, PAGE_SIZE,
+};

@@ -1,11 +1,20 @@
-//! Branch conditions: what a conditional branch tests, so that a compare followed by `br_if`
-//! or `if` becomes one fused instruction, and so conditions can be negated.
+//! Branch conditions: what a conditional branch tests, so that a compare (or `and`, or their
+//! `eqz`) followed by `br_if`/`if` becomes one fused branch, and so conditions can be negated.
 
 use super::ops::{Instr, Offset, Slot};
 
-/// The integer comparisons that can fuse with a branch.
+/// The operand type of a fused compare.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Cmp {
+pub(crate) enum Width {
+    I32,
+    I64,
+    F32,
+    F64,
+}
+
+/// The relation a fused branch tests.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Rel {
     Eq,
     Ne,
     LtS,
@@ -16,22 +25,46 @@ pub(crate) enum Cmp {
     LeU,
     GeS,
     GeU,
+    /// `lhs & rhs != 0`.
+    AndNez,
+    /// `lhs & rhs == 0`.
+    AndEqz,
+    /// Float orderings and their negations (not the same as the opposite ordering: NaN).
+    Lt,
+    Gt,
+    Le,
+    Ge,
+    NotLt,
+    NotGt,
+    NotLe,
+    NotGe,
 }
 
-impl Cmp {
-    /// The comparison that holds exactly when `self` does not.
-    fn negate(self) -> Cmp {
+impl Rel {
+    /// The relation that holds exactly when `self` does not.
+    fn negate(self) -> Rel {
+        use Rel::*;
         match self {
-            Cmp::Eq => Cmp::Ne,
-            Cmp::Ne => Cmp::Eq,
-            Cmp::LtS => Cmp::GeS,
-            Cmp::LtU => Cmp::GeU,
-            Cmp::GtS => Cmp::LeS,
-            Cmp::GtU => Cmp::LeU,
-            Cmp::LeS => Cmp::GtS,
-            Cmp::LeU => Cmp::GtU,
-            Cmp::GeS => Cmp::LtS,
-            Cmp::GeU => Cmp::LtU,
+            Eq => Ne,
+            Ne => Eq,
+            LtS => GeS,
+            LtU => GeU,
+            GtS => LeS,
+            GtU => LeU,
+            LeS => GtS,
+            LeU => GtU,
+            GeS => LtS,
+            GeU => LtU,
+            AndNez => AndEqz,
+            AndEqz => AndNez,
+            Lt => NotLt,
+            Gt => NotGt,
+            Le => NotLe,
+            Ge => NotGe,
+            NotLt => Lt,
+            NotGt => Gt,
+            NotLe => Le,
+            NotGe => Ge,
         }
     }
 }
@@ -39,14 +72,24 @@ impl Cmp {
 /// What a conditional branch tests.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Cond {
-    /// A 32-bit value is non-zero (`is64` for a 64-bit value).
+    /// A value is non-zero (`is64`: a 64-bit value).
     Nez { slot: Slot, is64: bool },
-    /// A 32-bit value is zero (`is64` for a 64-bit value).
+    /// A value is zero.
     Eqz { slot: Slot, is64: bool },
-    /// Two registers compare.
-    Cmp { cmp: Cmp, is64: bool, lhs: Slot, rhs: Slot },
-    /// A register compares with an immediate.
-    CmpImm { cmp: Cmp, is64: bool, lhs: Slot, imm: i32 },
+    /// Two slots are related.
+    Reg {
+        width: Width,
+        rel: Rel,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    /// A slot is related to a sign-extended 32-bit immediate.
+    Imm {
+        width: Width,
+        rel: Rel,
+        lhs: Slot,
+        imm: i32,
+    },
 }
 
 impl Cond {
@@ -55,121 +98,126 @@ impl Cond {
         match self {
             Cond::Nez { slot, is64 } => Cond::Eqz { slot, is64 },
             Cond::Eqz { slot, is64 } => Cond::Nez { slot, is64 },
-            Cond::Cmp { cmp, is64, lhs, rhs } => Cond::Cmp { cmp: cmp.negate(), is64, lhs, rhs },
-            Cond::CmpImm { cmp, is64, lhs, imm } => Cond::CmpImm { cmp: cmp.negate(), is64, lhs, imm },
+            Cond::Reg {
+                width,
+                rel,
+                lhs,
+                rhs,
+            } => Cond::Reg {
+                width,
+                rel: rel.negate(),
+                lhs,
+                rhs,
+            },
+            Cond::Imm {
+                width,
+                rel,
+                lhs,
+                imm,
+            } => Cond::Imm {
+                width,
+                rel: rel.negate(),
+                lhs,
+                imm,
+            },
         }
     }
+}
 
-    /// The compare instruction `instr` as a condition, if it is one that fuses.
-    pub fn from_compare(instr: &Instr) -> Option<Cond> {
-        use Instr as I;
-        let reg = |cmp, is64, lhs, rhs| Some(Cond::Cmp { cmp, is64, lhs, rhs });
-        let imm = |cmp, is64, lhs, imm| Some(Cond::CmpImm { cmp, is64, lhs, imm });
-        match *instr {
-            I::I32Eqz { src, .. } => Some(Cond::Eqz { slot: src, is64: false }),
-            I::I64Eqz { src, .. } => Some(Cond::Eqz { slot: src, is64: true }),
-            I::I32Eq { lhs, rhs, .. } => reg(Cmp::Eq, false, lhs, rhs),
-            I::I32Ne { lhs, rhs, .. } => reg(Cmp::Ne, false, lhs, rhs),
-            I::I32LtS { lhs, rhs, .. } => reg(Cmp::LtS, false, lhs, rhs),
-            I::I32LtU { lhs, rhs, .. } => reg(Cmp::LtU, false, lhs, rhs),
-            I::I32GtS { lhs, rhs, .. } => reg(Cmp::GtS, false, lhs, rhs),
-            I::I32GtU { lhs, rhs, .. } => reg(Cmp::GtU, false, lhs, rhs),
-            I::I32LeS { lhs, rhs, .. } => reg(Cmp::LeS, false, lhs, rhs),
-            I::I32LeU { lhs, rhs, .. } => reg(Cmp::LeU, false, lhs, rhs),
-            I::I32GeS { lhs, rhs, .. } => reg(Cmp::GeS, false, lhs, rhs),
-            I::I32GeU { lhs, rhs, .. } => reg(Cmp::GeU, false, lhs, rhs),
-            I::I64Eq { lhs, rhs, .. } => reg(Cmp::Eq, true, lhs, rhs),
-            I::I64Ne { lhs, rhs, .. } => reg(Cmp::Ne, true, lhs, rhs),
-            I::I64LtS { lhs, rhs, .. } => reg(Cmp::LtS, true, lhs, rhs),
-            I::I64LtU { lhs, rhs, .. } => reg(Cmp::LtU, true, lhs, rhs),
-            I::I64GtS { lhs, rhs, .. } => reg(Cmp::GtS, true, lhs, rhs),
-            I::I64GtU { lhs, rhs, .. } => reg(Cmp::GtU, true, lhs, rhs),
-            I::I64LeS { lhs, rhs, .. } => reg(Cmp::LeS, true, lhs, rhs),
-            I::I64LeU { lhs, rhs, .. } => reg(Cmp::LeU, true, lhs, rhs),
-            I::I64GeS { lhs, rhs, .. } => reg(Cmp::GeS, true, lhs, rhs),
-            I::I64GeU { lhs, rhs, .. } => reg(Cmp::GeU, true, lhs, rhs),
-            I::I32EqImm { lhs, imm: i, .. } => imm(Cmp::Eq, false, lhs, i),
-            I::I32NeImm { lhs, imm: i, .. } => imm(Cmp::Ne, false, lhs, i),
-            I::I32LtSImm { lhs, imm: i, .. } => imm(Cmp::LtS, false, lhs, i),
-            I::I32LtUImm { lhs, imm: i, .. } => imm(Cmp::LtU, false, lhs, i),
-            I::I32GtSImm { lhs, imm: i, .. } => imm(Cmp::GtS, false, lhs, i),
-            I::I32GtUImm { lhs, imm: i, .. } => imm(Cmp::GtU, false, lhs, i),
-            I::I32LeSImm { lhs, imm: i, .. } => imm(Cmp::LeS, false, lhs, i),
-            I::I32LeUImm { lhs, imm: i, .. } => imm(Cmp::LeU, false, lhs, i),
-            I::I32GeSImm { lhs, imm: i, .. } => imm(Cmp::GeS, false, lhs, i),
-            I::I32GeUImm { lhs, imm: i, .. } => imm(Cmp::GeU, false, lhs, i),
-            I::I64EqImm { lhs, imm: i, .. } => imm(Cmp::Eq, true, lhs, i),
-            I::I64NeImm { lhs, imm: i, .. } => imm(Cmp::Ne, true, lhs, i),
-            I::I64LtSImm { lhs, imm: i, .. } => imm(Cmp::LtS, true, lhs, i),
-            I::I64LtUImm { lhs, imm: i, .. } => imm(Cmp::LtU, true, lhs, i),
-            I::I64GtSImm { lhs, imm: i, .. } => imm(Cmp::GtS, true, lhs, i),
-            I::I64GtUImm { lhs, imm: i, .. } => imm(Cmp::GtU, true, lhs, i),
-            I::I64LeSImm { lhs, imm: i, .. } => imm(Cmp::LeS, true, lhs, i),
-            I::I64LeUImm { lhs, imm: i, .. } => imm(Cmp::LeU, true, lhs, i),
-            I::I64GeSImm { lhs, imm: i, .. } => imm(Cmp::GeS, true, lhs, i),
-            I::I64GeUImm { lhs, imm: i, .. } => imm(Cmp::GeU, true, lhs, i),
-            _ => None,
-        }
-    }
-
-    /// The branch instruction that jumps by `target` when the condition holds.
-    pub fn branch(self, target: Offset) -> Instr {
-        use Instr as I;
-        match self {
-            Cond::Nez { slot, is64: false } => I::BrNez { cond: slot, target },
-            Cond::Nez { slot, is64: true } => I::BrNez64 { cond: slot, target },
-            Cond::Eqz { slot, is64: false } => I::BrEqz { cond: slot, target },
-            Cond::Eqz { slot, is64: true } => I::BrEqz64 { cond: slot, target },
-            Cond::Cmp { cmp, is64, lhs, rhs } => {
-                let make = match (is64, cmp) {
-                    (false, Cmp::Eq) => |lhs, rhs, target| I::BrI32Eq { lhs, rhs, target },
-                    (false, Cmp::Ne) => |lhs, rhs, target| I::BrI32Ne { lhs, rhs, target },
-                    (false, Cmp::LtS) => |lhs, rhs, target| I::BrI32LtS { lhs, rhs, target },
-                    (false, Cmp::LtU) => |lhs, rhs, target| I::BrI32LtU { lhs, rhs, target },
-                    (false, Cmp::GtS) => |lhs, rhs, target| I::BrI32GtS { lhs, rhs, target },
-                    (false, Cmp::GtU) => |lhs, rhs, target| I::BrI32GtU { lhs, rhs, target },
-                    (false, Cmp::LeS) => |lhs, rhs, target| I::BrI32LeS { lhs, rhs, target },
-                    (false, Cmp::LeU) => |lhs, rhs, target| I::BrI32LeU { lhs, rhs, target },
-                    (false, Cmp::GeS) => |lhs, rhs, target| I::BrI32GeS { lhs, rhs, target },
-                    (false, Cmp::GeU) => |lhs, rhs, target| I::BrI32GeU { lhs, rhs, target },
-                    (true, Cmp::Eq) => |lhs, rhs, target| I::BrI64Eq { lhs, rhs, target },
-                    (true, Cmp::Ne) => |lhs, rhs, target| I::BrI64Ne { lhs, rhs, target },
-                    (true, Cmp::LtS) => |lhs, rhs, target| I::BrI64LtS { lhs, rhs, target },
-                    (true, Cmp::LtU) => |lhs, rhs, target| I::BrI64LtU { lhs, rhs, target },
-                    (true, Cmp::GtS) => |lhs, rhs, target| I::BrI64GtS { lhs, rhs, target },
-                    (true, Cmp::GtU) => |lhs, rhs, target| I::BrI64GtU { lhs, rhs, target },
-                    (true, Cmp::LeS) => |lhs, rhs, target| I::BrI64LeS { lhs, rhs, target },
-                    (true, Cmp::LeU) => |lhs, rhs, target| I::BrI64LeU { lhs, rhs, target },
-                    (true, Cmp::GeS) => |lhs, rhs, target| I::BrI64GeS { lhs, rhs, target },
-                    (true, Cmp::GeU) => |lhs, rhs, target| I::BrI64GeU { lhs, rhs, target },
-                };
-                make(lhs, rhs, target)
+/// The fusion table: `width relation: value op / value op with immediate => branch op /
+/// branch op with immediate;` (absent forms left empty). Generates the translation of value
+/// ops into conditions and of conditions into branch ops.
+macro_rules! fusion_table {
+    ($($w:ident $r:ident : $($val:ident)? / $($vimm:ident)? => $br:ident / $($bimm:ident)? ;)*) => {
+        impl Cond {
+            /// The value op `instr` as a branch condition, if it fuses with a branch.
+            pub fn from_instr(instr: &Instr) -> Option<Cond> {
+                match *instr {
+                    Instr::I32Eqz { src, .. } => Some(Cond::Eqz { slot: src, is64: false }),
+                    Instr::I64Eqz { src, .. } => Some(Cond::Eqz { slot: src, is64: true }),
+                    $($(Instr::$val { lhs, rhs, .. } => Some(Cond::Reg { width: Width::$w, rel: Rel::$r, lhs, rhs }),)?)*
+                    $($(Instr::$vimm { lhs, imm, .. } => Some(Cond::Imm { width: Width::$w, rel: Rel::$r, lhs, imm }),)?)*
+                    _ => None,
+                }
             }
-            Cond::CmpImm { cmp, is64, lhs, imm } => {
-                let make = match (is64, cmp) {
-                    (false, Cmp::Eq) => |lhs, imm, target| I::BrI32EqImm { lhs, imm, target },
-                    (false, Cmp::Ne) => |lhs, imm, target| I::BrI32NeImm { lhs, imm, target },
-                    (false, Cmp::LtS) => |lhs, imm, target| I::BrI32LtSImm { lhs, imm, target },
-                    (false, Cmp::LtU) => |lhs, imm, target| I::BrI32LtUImm { lhs, imm, target },
-                    (false, Cmp::GtS) => |lhs, imm, target| I::BrI32GtSImm { lhs, imm, target },
-                    (false, Cmp::GtU) => |lhs, imm, target| I::BrI32GtUImm { lhs, imm, target },
-                    (false, Cmp::LeS) => |lhs, imm, target| I::BrI32LeSImm { lhs, imm, target },
-                    (false, Cmp::LeU) => |lhs, imm, target| I::BrI32LeUImm { lhs, imm, target },
-                    (false, Cmp::GeS) => |lhs, imm, target| I::BrI32GeSImm { lhs, imm, target },
-                    (false, Cmp::GeU) => |lhs, imm, target| I::BrI32GeUImm { lhs, imm, target },
-                    (true, Cmp::Eq) => |lhs, imm, target| I::BrI64EqImm { lhs, imm, target },
-                    (true, Cmp::Ne) => |lhs, imm, target| I::BrI64NeImm { lhs, imm, target },
-                    (true, Cmp::LtS) => |lhs, imm, target| I::BrI64LtSImm { lhs, imm, target },
-                    (true, Cmp::LtU) => |lhs, imm, target| I::BrI64LtUImm { lhs, imm, target },
-                    (true, Cmp::GtS) => |lhs, imm, target| I::BrI64GtSImm { lhs, imm, target },
-                    (true, Cmp::GtU) => |lhs, imm, target| I::BrI64GtUImm { lhs, imm, target },
-                    (true, Cmp::LeS) => |lhs, imm, target| I::BrI64LeSImm { lhs, imm, target },
-                    (true, Cmp::LeU) => |lhs, imm, target| I::BrI64LeUImm { lhs, imm, target },
-                    (true, Cmp::GeS) => |lhs, imm, target| I::BrI64GeSImm { lhs, imm, target },
-                    (true, Cmp::GeU) => |lhs, imm, target| I::BrI64GeUImm { lhs, imm, target },
-                };
-                make(lhs, imm, target)
+
+            /// The condition a conditional branch instruction tests, if `instr` is one.
+            pub fn from_branch(instr: &Instr) -> Option<Cond> {
+                match *instr {
+                    Instr::BrNez { cond, .. } => Some(Cond::Nez { slot: cond, is64: false }),
+                    Instr::BrNez64 { cond, .. } => Some(Cond::Nez { slot: cond, is64: true }),
+                    Instr::BrEqz { cond, .. } => Some(Cond::Eqz { slot: cond, is64: false }),
+                    Instr::BrEqz64 { cond, .. } => Some(Cond::Eqz { slot: cond, is64: true }),
+                    $(Instr::$br { lhs, rhs, .. } => Some(Cond::Reg { width: Width::$w, rel: Rel::$r, lhs, rhs }),)*
+                    $($(Instr::$bimm { lhs, imm, .. } => Some(Cond::Imm { width: Width::$w, rel: Rel::$r, lhs, imm }),)?)*
+                    _ => None,
+                }
+            }
+
+            /// The branch that jumps by `target` when the condition holds.
+            pub fn branch(self, target: Offset) -> Instr {
+                match self {
+                    Cond::Nez { slot, is64: false } => Instr::BrNez { cond: slot, target },
+                    Cond::Nez { slot, is64: true } => Instr::BrNez64 { cond: slot, target },
+                    Cond::Eqz { slot, is64: false } => Instr::BrEqz { cond: slot, target },
+                    Cond::Eqz { slot, is64: true } => Instr::BrEqz64 { cond: slot, target },
+                    Cond::Reg { width, rel, lhs, rhs } => match (width, rel) {
+                        $((Width::$w, Rel::$r) => Instr::$br { lhs, rhs, target },)*
+                        _ => unreachable!("no branch for {width:?} {rel:?}"),
+                    },
+                    Cond::Imm { width, rel, lhs, imm } => match (width, rel) {
+                        $($((Width::$w, Rel::$r) => Instr::$bimm { lhs, imm, target },)?)*
+                        _ => unreachable!("no immediate branch for {width:?} {rel:?}"),
+                    },
+                }
             }
         }
-    }
+    };
+}
+
+fusion_table! {
+    I32 Eq: I32Eq / I32EqImm => BrI32Eq / BrI32EqImm;
+    I32 Ne: I32Ne / I32NeImm => BrI32Ne / BrI32NeImm;
+    I32 LtS: I32LtS / I32LtSImm => BrI32LtS / BrI32LtSImm;
+    I32 LtU: I32LtU / I32LtUImm => BrI32LtU / BrI32LtUImm;
+    I32 GtS: I32GtS / I32GtSImm => BrI32GtS / BrI32GtSImm;
+    I32 GtU: I32GtU / I32GtUImm => BrI32GtU / BrI32GtUImm;
+    I32 LeS: I32LeS / I32LeSImm => BrI32LeS / BrI32LeSImm;
+    I32 LeU: I32LeU / I32LeUImm => BrI32LeU / BrI32LeUImm;
+    I32 GeS: I32GeS / I32GeSImm => BrI32GeS / BrI32GeSImm;
+    I32 GeU: I32GeU / I32GeUImm => BrI32GeU / BrI32GeUImm;
+    I32 AndNez: I32And / I32AndImm => BrI32AndNez / BrI32AndImmNez;
+    I32 AndEqz: / => BrI32AndEqz / BrI32AndImmEqz;
+    I64 Eq: I64Eq / I64EqImm => BrI64Eq / BrI64EqImm;
+    I64 Ne: I64Ne / I64NeImm => BrI64Ne / BrI64NeImm;
+    I64 LtS: I64LtS / I64LtSImm => BrI64LtS / BrI64LtSImm;
+    I64 LtU: I64LtU / I64LtUImm => BrI64LtU / BrI64LtUImm;
+    I64 GtS: I64GtS / I64GtSImm => BrI64GtS / BrI64GtSImm;
+    I64 GtU: I64GtU / I64GtUImm => BrI64GtU / BrI64GtUImm;
+    I64 LeS: I64LeS / I64LeSImm => BrI64LeS / BrI64LeSImm;
+    I64 LeU: I64LeU / I64LeUImm => BrI64LeU / BrI64LeUImm;
+    I64 GeS: I64GeS / I64GeSImm => BrI64GeS / BrI64GeSImm;
+    I64 GeU: I64GeU / I64GeUImm => BrI64GeU / BrI64GeUImm;
+    I64 AndNez: I64And / I64AndImm => BrI64AndNez / BrI64AndImmNez;
+    I64 AndEqz: / => BrI64AndEqz / BrI64AndImmEqz;
+    F32 Eq: F32Eq / => BrF32Eq /;
+    F32 Ne: F32Ne / => BrF32Ne /;
+    F32 Lt: F32Lt / => BrF32Lt /;
+    F32 Gt: F32Gt / => BrF32Gt /;
+    F32 Le: F32Le / => BrF32Le /;
+    F32 Ge: F32Ge / => BrF32Ge /;
+    F32 NotLt: / => BrF32NotLt /;
+    F32 NotGt: / => BrF32NotGt /;
+    F32 NotLe: / => BrF32NotLe /;
+    F32 NotGe: / => BrF32NotGe /;
+    F64 Eq: F64Eq / => BrF64Eq /;
+    F64 Ne: F64Ne / => BrF64Ne /;
+    F64 Lt: F64Lt / => BrF64Lt /;
+    F64 Gt: F64Gt / => BrF64Gt /;
+    F64 Le: F64Le / => BrF64Le /;
+    F64 Ge: F64Ge / => BrF64Ge /;
+    F64 NotLt: / => BrF64NotLt /;
+    F64 NotGt: / => BrF64NotGt /;
+    F64 NotLe: / => BrF64NotLe /;
+    F64 NotGe: / => BrF64NotGe /;
 }

@@ -23,6 +23,8 @@ pub(crate) struct CompiledFunc {
     pub num_params: u32,
     /// Number of locals including parameters (zeroed at entry beyond the parameters).
     pub num_locals: u32,
+    /// Constant slots and their values, written at entry.
+    pub consts: Box<[(u32, u64)]>,
 }
 #[cfg(test)]
 mod tests;

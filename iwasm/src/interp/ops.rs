@@ -262,6 +262,30 @@ macro_rules! for_each_op {
             BrI64LeU(u64, u64) = |a: u64, b: u64| a <= b;
             BrI64GeS(i64, i64) = |a: i64, b: i64| a >= b;
             BrI64GeU(u64, u64) = |a: u64, b: u64| a >= b;
+            BrI32AndNez(u32, u32) = |a: u32, b: u32| a & b != 0;
+            BrI32AndEqz(u32, u32) = |a: u32, b: u32| a & b == 0;
+            BrI64AndNez(u64, u64) = |a: u64, b: u64| a & b != 0;
+            BrI64AndEqz(u64, u64) = |a: u64, b: u64| a & b == 0;
+            BrF32Eq(f32, f32) = |a: f32, b: f32| a == b;
+            BrF32Ne(f32, f32) = |a: f32, b: f32| a != b;
+            BrF32Lt(f32, f32) = |a: f32, b: f32| a < b;
+            BrF32Gt(f32, f32) = |a: f32, b: f32| a > b;
+            BrF32Le(f32, f32) = |a: f32, b: f32| a <= b;
+            BrF32Ge(f32, f32) = |a: f32, b: f32| a >= b;
+            BrF32NotLt(f32, f32) = |a: f32, b: f32| !(a < b);
+            BrF32NotGt(f32, f32) = |a: f32, b: f32| !(a > b);
+            BrF32NotLe(f32, f32) = |a: f32, b: f32| !(a <= b);
+            BrF32NotGe(f32, f32) = |a: f32, b: f32| !(a >= b);
+            BrF64Eq(f64, f64) = |a: f64, b: f64| a == b;
+            BrF64Ne(f64, f64) = |a: f64, b: f64| a != b;
+            BrF64Lt(f64, f64) = |a: f64, b: f64| a < b;
+            BrF64Gt(f64, f64) = |a: f64, b: f64| a > b;
+            BrF64Le(f64, f64) = |a: f64, b: f64| a <= b;
+            BrF64Ge(f64, f64) = |a: f64, b: f64| a >= b;
+            BrF64NotLt(f64, f64) = |a: f64, b: f64| !(a < b);
+            BrF64NotGt(f64, f64) = |a: f64, b: f64| !(a > b);
+            BrF64NotLe(f64, f64) = |a: f64, b: f64| !(a <= b);
+            BrF64NotGe(f64, f64) = |a: f64, b: f64| !(a >= b);
         }
         // if f(lhs, imm) { pc += target }
         branch_imm {
@@ -285,6 +309,10 @@ macro_rules! for_each_op {
             BrI64LeUImm(u64) = |a: u64, b: i32| a <= b as i64 as u64;
             BrI64GeSImm(i64) = |a: i64, b: i32| a >= b as i64;
             BrI64GeUImm(u64) = |a: u64, b: i32| a >= b as i64 as u64;
+            BrI32AndImmNez(u32) = |a: u32, b: i32| a & b as u32 != 0;
+            BrI32AndImmEqz(u32) = |a: u32, b: i32| a & b as u32 == 0;
+            BrI64AndImmNez(u64) = |a: u64, b: i32| a & b as i64 as u64 != 0;
+            BrI64AndImmEqz(u64) = |a: u64, b: i32| a & b as i64 as u64 == 0;
         }
         // Ops with hand-written handlers in exec.rs.
         other {
@@ -338,6 +366,7 @@ macro_rules! define_instr {
     ) => {
         /// One internal instruction. See the module docs for the operand conventions.
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        #[repr(u16)]
         pub(crate) enum Instr {
             $($bin { dst: Slot, lhs: Slot, rhs: Slot },)*
             $($bt { dst: Slot, lhs: Slot, rhs: Slot },)*
@@ -353,6 +382,13 @@ macro_rules! define_instr {
         }
 
         impl Instr {
+            /// The instruction's opcode: its position in the op list.
+            #[inline(always)]
+            pub(crate) fn opcode(&self) -> usize {
+                // SAFETY: `Instr` is `repr(u16)`, so its first field is the u16 discriminant.
+                unsafe { *(self as *const Instr as *const u16) as usize }
+            }
+
             /// The slot this instruction writes its single result to, if it has one.
             pub(crate) fn dst_mut(&mut self) -> Option<&mut Slot> {
                 match self {

@@ -8,6 +8,7 @@
 //! fuse into one branch. Deferred entries are materialised before any block boundary, so every
 //! control-flow join sees values in home slots.
 
+use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
 
 use wasmparser::{BlockType, FunctionBody, Operator};
@@ -54,6 +55,17 @@ struct Ctrl {
     else_fixup: Option<usize>,
     /// Code after an unconditional branch until the frame's end is dead.
     unreachable: bool,
+    /// For single-result blocks: the instructions that write the result on each path, while
+    /// every path ends with a retargetable definition (see [`Forward`]).
+    result_defs: Option<Vec<usize>>,
+}
+
+/// A block just ended whose single result was defined by `defs` on every path into `slot`;
+/// a `local.set` right after may retarget those definitions to the local.
+struct Forward {
+    defs: Vec<usize>,
+    slot: Slot,
+    at: usize,
 }
 
 impl Ctrl {
@@ -70,7 +82,8 @@ impl Ctrl {
 /// Translates function `func_index` (a defined function) of `module`.
 pub(crate) fn translate(module: &ModuleInfo, func_index: u32) -> Result<CompiledFunc, Error> {
     let body_range = module.bodies[func_index as usize - module.num_imported_funcs].clone();
-    let reader = wasmparser::BinaryReader::new(&module.bytes[body_range.clone()], body_range.start as u64);
+    let reader =
+        wasmparser::BinaryReader::new(&module.bytes[body_range.clone()], body_range.start as u64);
     let body = FunctionBody::new(reader);
     let ty = module.func_type(func_index);
     let num_params = ty.params().len() as u32;
@@ -81,8 +94,12 @@ pub(crate) fn translate(module: &ModuleInfo, func_index: u32) -> Result<Compiled
     if num_locals > MAX_SLOTS as u64 {
         return Err(Error::Resource("function has too many locals".into()));
     }
+    let const_slots = scan_constants(&body, num_locals as u32)?;
     let mut t = Translator {
         module,
+        num_const_slots: const_slots.len() as u32,
+        const_slots,
+        used_consts: Vec::new(),
         code: Vec::new(),
         stack: Vec::new(),
         ctrls: Vec::new(),
@@ -90,6 +107,8 @@ pub(crate) fn translate(module: &ModuleInfo, func_index: u32) -> Result<Compiled
         max_height: 0,
         last_def: None,
         skip_depth: 0,
+        last_label: 0,
+        forward: None,
         num_results: ty.results().len(),
     };
     t.ctrls.push(Ctrl {
@@ -101,21 +120,46 @@ pub(crate) fn translate(module: &ModuleInfo, func_index: u32) -> Result<Compiled
         loop_start: 0,
         else_fixup: None,
         unreachable: false,
+        result_defs: None,
     });
     let mut ops = body.get_operators_reader()?;
     while !ops.eof() {
         let op = ops.read()?;
         t.operator(op)?;
-        if t.num_locals as usize + t.max_height > MAX_SLOTS {
+        if (t.num_locals + t.num_const_slots) as usize + t.max_height > MAX_SLOTS {
             return Err(Error::Resource("function frame too large".into()));
         }
     }
     Ok(CompiledFunc {
         code: t.code.into_boxed_slice(),
-        frame_size: t.num_locals + t.max_height as u32,
+        frame_size: t.num_locals + t.num_const_slots + t.max_height as u32,
         num_params,
         num_locals: t.num_locals,
+        consts: t.used_consts.into_boxed_slice(),
     })
+}
+
+/// At most this many distinct constants of a function get a frame slot of their own.
+const MAX_CONST_SLOTS: usize = 256;
+
+/// Gives each distinct constant of the body (up to [`MAX_CONST_SLOTS`]) a slot after the
+/// locals. Constants used as operands then cost nothing in loops: the slot is written once,
+/// when the function is entered, and only if some instruction reads it.
+fn scan_constants(body: &FunctionBody<'_>, num_locals: u32) -> Result<BTreeMap<u64, Slot>, Error> {
+    let mut slots = BTreeMap::new();
+    let mut ops = body.get_operators_reader()?;
+    while !ops.eof() && slots.len() < MAX_CONST_SLOTS {
+        let cell = match ops.read()? {
+            Operator::I32Const { value } => value as u32 as u64,
+            Operator::I64Const { value } => value as u64,
+            Operator::F32Const { value } => value.bits() as u64,
+            Operator::F64Const { value } => value.bits(),
+            _ => continue,
+        };
+        let next = num_locals + slots.len() as Slot;
+        slots.entry(cell).or_insert(next);
+    }
+    Ok(slots)
 }
 
 /// Frames are limited so slot arithmetic never overflows.
@@ -123,6 +167,11 @@ const MAX_SLOTS: usize = 1 << 24;
 
 struct Translator<'m> {
     module: &'m ModuleInfo,
+    /// The frame slot of each constant that has one (see [`scan_constants`]).
+    const_slots: BTreeMap<u64, Slot>,
+    num_const_slots: u32,
+    /// Constant slots some instruction reads, with their values: written at entry.
+    used_consts: Vec<(Slot, u64)>,
     code: Vec<Instr>,
     stack: Vec<Operand>,
     ctrls: Vec<Ctrl>,
@@ -132,6 +181,11 @@ struct Translator<'m> {
     last_def: Option<usize>,
     /// Nesting depth of blocks opened inside dead code.
     skip_depth: usize,
+    /// The result definitions of the block that just ended.
+    forward: Option<Forward>,
+    /// The latest code position some branch may jump to; code before it must not be fused
+    /// across it.
+    last_label: usize,
     num_results: usize,
 }
 
@@ -158,13 +212,23 @@ macro_rules! unary {
 
 macro_rules! load {
     ($t:ident, $op:ident, $memarg:expr) => {
-        $t.load(|dst, addr, offset| Instr::$op { dst, addr, offset }, $memarg)
+        $t.load(
+            |dst, addr, offset| Instr::$op { dst, addr, offset },
+            $memarg,
+        )
     };
 }
 
 macro_rules! store {
     ($t:ident, $op:ident, $memarg:expr) => {
-        $t.store(|addr, value, offset| Instr::$op { addr, value, offset }, $memarg)
+        $t.store(
+            |addr, value, offset| Instr::$op {
+                addr,
+                value,
+                offset,
+            },
+            $memarg,
+        )
     };
 }
 
@@ -173,7 +237,7 @@ type MakeImm = fn(Slot, Slot, i32) -> Option<Instr>;
 
 impl Translator<'_> {
     fn home(&self, index: usize) -> Slot {
-        self.num_locals + index as Slot
+        self.num_locals + self.num_const_slots + index as Slot
     }
 
     fn push(&mut self, operand: Operand) {
@@ -208,22 +272,38 @@ impl Translator<'_> {
 
     fn emit_const(&mut self, dst: Slot, cell: u64) {
         let instr = if cell >> 32 == 0 {
-            Instr::Const32 { dst, value: cell as u32 }
+            Instr::Const32 {
+                dst,
+                value: cell as u32,
+            }
         } else {
-            Instr::Const64 { dst, lo: cell as u32, hi: (cell >> 32) as u32 }
+            Instr::Const64 {
+                dst,
+                lo: cell as u32,
+                hi: (cell >> 32) as u32,
+            }
         };
         self.emit(instr);
     }
 
-    /// The slot holding `operand` (popped from `home`), materialising a constant there.
+    /// The slot holding `operand` (popped from `home`): its constant slot, or else the
+    /// constant is materialised in `home`.
     fn slot_of(&mut self, operand: Operand, home: Slot) -> Slot {
         match operand {
             Operand::Temp => home,
             Operand::Local(slot) => slot,
-            Operand::Const(cell) => {
-                self.emit_const(home, cell);
-                home
-            }
+            Operand::Const(cell) => match self.const_slots.get(&cell) {
+                Some(&slot) => {
+                    if !self.used_consts.iter().any(|(s, _)| *s == slot) {
+                        self.used_consts.push((slot, cell));
+                    }
+                    slot
+                }
+                None => {
+                    self.emit_const(home, cell);
+                    home
+                }
+            },
         }
     }
 
@@ -243,6 +323,9 @@ impl Translator<'_> {
             Operand::Const(cell) => self.emit_const(home, cell),
         }
         self.stack[index] = Operand::Temp;
+        if index + 1 == self.stack.len() {
+            self.last_def = Some(self.code.len() - 1);
+        }
     }
 
     /// Puts the top `n` entries into their home slots.
@@ -339,6 +422,9 @@ impl Translator<'_> {
 
     fn push_ctrl(&mut self, kind: CtrlKind, ty: BlockType) {
         let (params, results) = self.block_arity(ty);
+        if kind == CtrlKind::Loop {
+            self.last_label = self.code.len();
+        }
         self.ctrls.push(Ctrl {
             kind,
             height: self.stack.len() - params,
@@ -348,6 +434,7 @@ impl Translator<'_> {
             loop_start: self.code.len(),
             else_fixup: None,
             unreachable: false,
+            result_defs: (results == 1 && kind != CtrlKind::Loop).then(Vec::new),
         });
     }
 
@@ -363,8 +450,9 @@ impl Translator<'_> {
         self.ctrls.last().is_some_and(|c| c.unreachable)
     }
 
-    /// Points the branch at `at` to the current end of code.
+    /// Points the branch at `at` to the current end of code (a branch target from now on).
     fn patch_here(&mut self, at: usize) {
+        self.last_label = self.code.len();
         let offset = (self.code.len() - at) as Offset;
         *self.code[at].target_mut().expect("branch") = offset;
     }
@@ -379,6 +467,21 @@ impl Translator<'_> {
             *self.code[at].target_mut().expect("branch") = offset as Offset;
         } else {
             ctrl.fixups.push(at);
+            ctrl.result_defs = None;
+        }
+    }
+
+    /// Records how the current block's single result was defined on the path ending here.
+    fn record_result_def(&mut self) {
+        let height = self.ctrls.last().expect("block").height;
+        let home = self.home(height);
+        let def = self
+            .last_def
+            .filter(|&at| self.code[at].dst_mut().is_some_and(|d| *d == home));
+        let ctrl = self.ctrls.last_mut().expect("block");
+        match (def, ctrl.result_defs.as_mut()) {
+            (Some(at), Some(defs)) => defs.push(at),
+            _ => ctrl.result_defs = None,
         }
     }
 
@@ -387,7 +490,9 @@ impl Translator<'_> {
         let ctrl = &self.ctrls[self.ctrls.len() - 1 - depth as usize];
         let arity = ctrl.branch_arity();
         let len = self.stack.len();
-        (0..arity).any(|i| self.stack[len - arity + i] != Operand::Temp || ctrl.height + i != len - arity + i)
+        (0..arity).any(|i| {
+            self.stack[len - arity + i] != Operand::Temp || ctrl.height + i != len - arity + i
+        })
     }
 
     /// Copies the values a branch to `depth` carries into the target's slots.
@@ -422,8 +527,34 @@ impl Translator<'_> {
             self.emit_return();
         } else {
             self.emit_branch_copies(depth);
-            self.branch_to(depth, Instr::Br { target: 0 });
+            if !self.rotate_loop(depth) {
+                self.branch_to(depth, Instr::Br { target: 0 });
+            }
         }
+    }
+
+    /// Loop rotation: a jump back to a loop that starts with an exit test becomes that test,
+    /// negated, jumping to the loop's second instruction, followed by the exit jump. One
+    /// dispatch less per iteration. The machine state at the back edge equals the loop
+    /// entry's (branch copies already placed the loop parameters), so the test means the same.
+    fn rotate_loop(&mut self, depth: u32) -> bool {
+        let ctrl = &self.ctrls[self.ctrls.len() - 1 - depth as usize];
+        if ctrl.kind != CtrlKind::Loop || ctrl.loop_start >= self.code.len() {
+            return false;
+        }
+        let start = ctrl.loop_start;
+        let Some(test) = Cond::from_branch(&self.code[start]) else {
+            return false;
+        };
+        // The test must be a pending forward exit, owned by an enclosing block.
+        let Some(owner) = self.ctrls.iter().position(|c| c.fixups.contains(&start)) else {
+            return false;
+        };
+        let at = self.emit(test.negate().branch(0));
+        *self.code[at].target_mut().expect("branch") = (start + 1) as Offset - at as Offset;
+        let exit = self.emit(Instr::Br { target: 0 });
+        self.ctrls[owner].fixups.push(exit);
+        true
     }
 
     /// Returns the top `num_results` values: they go to slots `0..n` of the frame.
@@ -467,27 +598,64 @@ impl Translator<'_> {
         self.emit(Instr::Return {});
     }
 
-    /// Pops a branch condition, fusing it with the compare that produced it.
+    /// Whether instruction `at` wrote `slot` and no branch can land between it and the end.
+    fn defines_unlabelled(&mut self, at: usize, slot: Slot) -> bool {
+        at >= self.last_label && self.code[at].dst_mut().is_some_and(|d| *d == slot)
+    }
+
+    /// Pops a branch condition, fusing it with the compare (or `and`, or `eqz` of either)
+    /// that produced it.
     fn pop_cond(&mut self) -> Cond {
         let (operand, home) = self.pop();
-        if operand == Operand::Temp {
-            if let Some(at) = self.last_def {
-                if at + 1 == self.code.len() && self.code[at].dst_mut().is_some_and(|d| *d == home) {
-                    if let Some(cond) = Cond::from_compare(&self.code[at]) {
-                        self.code.pop();
-                        self.last_def = None;
-                        return cond;
+        let last = self.code.len().wrapping_sub(1);
+        if operand == Operand::Temp
+            && self.last_def == Some(last)
+            && self.defines_unlabelled(last, home)
+        {
+            if let Some(cond) = Cond::from_instr(&self.code[last]) {
+                self.last_def = None;
+                // `eqz` of a fusable value op is that op's negated condition.
+                if let Cond::Eqz { slot, .. } = cond {
+                    if slot == home && last > 0 && self.defines_unlabelled(last - 1, home) {
+                        if let Some(inner) = Cond::from_instr(&self.code[last - 1]) {
+                            self.code.truncate(last - 1);
+                            return inner.negate();
+                        }
                     }
                 }
+                self.code.pop();
+                return cond;
             }
         }
-        Cond::Nez { slot: self.slot_of(operand, home), is64: false }
+        Cond::Nez {
+            slot: self.slot_of(operand, home),
+            is64: false,
+        }
     }
 
     fn local_set(&mut self, local: u32, tee: bool) {
         let (operand, home) = self.pop();
+        if let Some(forward) = self.forward.take() {
+            let applies = operand == Operand::Temp
+                && forward.slot == home
+                && forward.at == self.code.len()
+                && !self.stack.contains(&Operand::Local(local));
+            if applies {
+                for at in forward.defs {
+                    *self.code[at]
+                        .dst_mut()
+                        .expect("recorded definitions write a slot") = local;
+                }
+                if tee {
+                    self.push(Operand::Local(local));
+                }
+                return;
+            }
+        }
         let retarget = operand == Operand::Temp
-            && self.last_def.is_some_and(|at| self.code[at].dst_mut().is_some_and(|d| *d == home))
+            && self
+                .last_def
+                .is_some_and(|at| self.code[at].dst_mut().is_some_and(|d| *d == home))
             && !self.stack.contains(&Operand::Local(local));
         if retarget {
             let at = self.last_def.take().expect("checked");
@@ -496,7 +664,10 @@ impl Translator<'_> {
             self.preserve_local(local);
             match operand {
                 Operand::Temp => {
-                    self.emit(Instr::Copy { dst: local, src: home });
+                    self.emit(Instr::Copy {
+                        dst: local,
+                        src: home,
+                    });
                 }
                 Operand::Local(src) if src == local => {}
                 Operand::Local(src) => {
@@ -528,7 +699,11 @@ impl Translator<'_> {
         self.materialize_top(params + 1);
         let base = self.home(self.stack.len() - params - 1);
         self.stack.truncate(self.stack.len() - params - 1);
-        self.emit(Instr::CallIndirect { table, type_index, base });
+        self.emit(Instr::CallIndirect {
+            table,
+            type_index,
+            base,
+        });
         for _ in 0..results {
             self.push(Operand::Temp);
         }
@@ -558,7 +733,10 @@ impl Translator<'_> {
             .targets()
             .chain(core::iter::once(Ok(targets.default())))
             .collect::<Result<_, _>>()?;
-        self.emit(Instr::BrTable { index, len: depths.len() as u32 - 1 });
+        self.emit(Instr::BrTable {
+            index,
+            len: depths.len() as u32 - 1,
+        });
         let mut stubs = Vec::new();
         for &depth in &depths {
             if self.is_func_label(depth) || self.branch_needs_copies(depth) {
@@ -593,6 +771,7 @@ impl Translator<'_> {
         if !self.is_unreachable() {
             let results = self.ctrls.last().expect("if").results;
             self.materialize_top(results);
+            self.record_result_def();
             let at = self.emit(Instr::Br { target: 0 });
             self.ctrls.last_mut().expect("if").fixups.push(at);
         }
@@ -618,11 +797,24 @@ impl Translator<'_> {
             self.ctrls.pop();
             return;
         }
-        if !ctrl.unreachable {
-            let results = ctrl.results;
+        let (kind, unreachable, results) = (ctrl.kind, ctrl.unreachable, ctrl.results);
+        if kind == CtrlKind::If {
+            // No `else`: the result is the parameter, flowing around the `then` arm.
+            self.ctrls.last_mut().expect("if").result_defs = None;
+        }
+        if !unreachable {
             self.materialize_top(results);
+            self.record_result_def();
         }
         let ctrl = self.ctrls.pop().expect("control frame");
+        self.forward = match ctrl.result_defs {
+            Some(defs) if !defs.is_empty() => Some(Forward {
+                defs,
+                slot: self.home(ctrl.height),
+                at: self.code.len(),
+            }),
+            _ => None,
+        };
         if let Some(at) = ctrl.else_fixup {
             self.patch_here(at);
         }
@@ -686,7 +878,10 @@ impl Translator<'_> {
                 self.set_unreachable();
             }
             O::Call { function_index } => self.call(function_index),
-            O::CallIndirect { type_index, table_index } => self.call_indirect(type_index, table_index),
+            O::CallIndirect {
+                type_index,
+                table_index,
+            } => self.call_indirect(type_index, table_index),
             O::Drop => {
                 self.pop();
             }
@@ -703,11 +898,17 @@ impl Translator<'_> {
             O::LocalTee { local_index } => self.local_set(local_index, true),
             O::GlobalGet { global_index } => {
                 let dst = self.push_temp();
-                self.emit_def(Instr::GlobalGet { dst, global: global_index });
+                self.emit_def(Instr::GlobalGet {
+                    dst,
+                    global: global_index,
+                });
             }
             O::GlobalSet { global_index } => {
                 let src = self.pop_slot();
-                self.emit(Instr::GlobalSet { src, global: global_index });
+                self.emit(Instr::GlobalSet {
+                    src,
+                    global: global_index,
+                });
             }
             O::I32Load { memarg } | O::F32Load { memarg } => load!(self, I32Load, memarg),
             O::I64Load { memarg } | O::F64Load { memarg } => load!(self, I64Load, memarg),
@@ -747,10 +948,15 @@ impl Translator<'_> {
             }
             O::MemoryInit { data_index, .. } => {
                 let base = self.pop_consecutive(3);
-                self.emit(Instr::MemoryInit { base, segment: data_index });
+                self.emit(Instr::MemoryInit {
+                    base,
+                    segment: data_index,
+                });
             }
             O::DataDrop { data_index } => {
-                self.emit(Instr::DataDrop { segment: data_index });
+                self.emit(Instr::DataDrop {
+                    segment: data_index,
+                });
             }
             O::TableGet { table } => {
                 let index = self.pop_slot();
@@ -760,7 +966,11 @@ impl Translator<'_> {
             O::TableSet { table } => {
                 let value = self.pop_slot();
                 let index = self.pop_slot();
-                self.emit(Instr::TableSet { index, value, table });
+                self.emit(Instr::TableSet {
+                    index,
+                    value,
+                    table,
+                });
             }
             O::TableSize { table } => {
                 let dst = self.push_temp();
@@ -775,22 +985,38 @@ impl Translator<'_> {
                 let base = self.pop_consecutive(3);
                 self.emit(Instr::TableFill { base, table });
             }
-            O::TableCopy { dst_table, src_table } => {
+            O::TableCopy {
+                dst_table,
+                src_table,
+            } => {
                 let base = self.pop_consecutive(3);
-                self.emit(Instr::TableCopy { base, dst_table, src_table });
+                self.emit(Instr::TableCopy {
+                    base,
+                    dst_table,
+                    src_table,
+                });
             }
             O::TableInit { elem_index, table } => {
                 let base = self.pop_consecutive(3);
-                self.emit(Instr::TableInit { base, table, segment: elem_index });
+                self.emit(Instr::TableInit {
+                    base,
+                    table,
+                    segment: elem_index,
+                });
             }
             O::ElemDrop { elem_index } => {
-                self.emit(Instr::ElemDrop { segment: elem_index });
+                self.emit(Instr::ElemDrop {
+                    segment: elem_index,
+                });
             }
             O::RefNull { .. } => self.push(Operand::Const(0)),
             O::RefIsNull => unary!(self, I64Eqz),
             O::RefFunc { function_index } => {
                 let dst = self.push_temp();
-                self.emit_def(Instr::RefFunc { dst, func: function_index });
+                self.emit_def(Instr::RefFunc {
+                    dst,
+                    func: function_index,
+                });
             }
             O::I32Const { value } => self.push(Operand::Const(value as u32 as u64)),
             O::I64Const { value } => self.push(Operand::Const(value as u64)),
@@ -822,16 +1048,56 @@ impl Translator<'_> {
             O::I32GeS => binary!(self, I32GeS, I32GeSImm, false),
             O::I32GeU => binary!(self, I32GeU, I32GeUImm, false),
             O::I64Eqz => unary!(self, I64Eqz),
-            O::I64Eq => self.binary64(|dst, lhs, rhs| Instr::I64Eq { dst, lhs, rhs }, |dst, lhs, imm| Some(Instr::I64EqImm { dst, lhs, imm }), true),
-            O::I64Ne => self.binary64(|dst, lhs, rhs| Instr::I64Ne { dst, lhs, rhs }, |dst, lhs, imm| Some(Instr::I64NeImm { dst, lhs, imm }), true),
-            O::I64LtS => self.binary64(|dst, lhs, rhs| Instr::I64LtS { dst, lhs, rhs }, |dst, lhs, imm| Some(Instr::I64LtSImm { dst, lhs, imm }), false),
-            O::I64LtU => self.binary64(|dst, lhs, rhs| Instr::I64LtU { dst, lhs, rhs }, |dst, lhs, imm| Some(Instr::I64LtUImm { dst, lhs, imm }), false),
-            O::I64GtS => self.binary64(|dst, lhs, rhs| Instr::I64GtS { dst, lhs, rhs }, |dst, lhs, imm| Some(Instr::I64GtSImm { dst, lhs, imm }), false),
-            O::I64GtU => self.binary64(|dst, lhs, rhs| Instr::I64GtU { dst, lhs, rhs }, |dst, lhs, imm| Some(Instr::I64GtUImm { dst, lhs, imm }), false),
-            O::I64LeS => self.binary64(|dst, lhs, rhs| Instr::I64LeS { dst, lhs, rhs }, |dst, lhs, imm| Some(Instr::I64LeSImm { dst, lhs, imm }), false),
-            O::I64LeU => self.binary64(|dst, lhs, rhs| Instr::I64LeU { dst, lhs, rhs }, |dst, lhs, imm| Some(Instr::I64LeUImm { dst, lhs, imm }), false),
-            O::I64GeS => self.binary64(|dst, lhs, rhs| Instr::I64GeS { dst, lhs, rhs }, |dst, lhs, imm| Some(Instr::I64GeSImm { dst, lhs, imm }), false),
-            O::I64GeU => self.binary64(|dst, lhs, rhs| Instr::I64GeU { dst, lhs, rhs }, |dst, lhs, imm| Some(Instr::I64GeUImm { dst, lhs, imm }), false),
+            O::I64Eq => self.binary64(
+                |dst, lhs, rhs| Instr::I64Eq { dst, lhs, rhs },
+                |dst, lhs, imm| Some(Instr::I64EqImm { dst, lhs, imm }),
+                true,
+            ),
+            O::I64Ne => self.binary64(
+                |dst, lhs, rhs| Instr::I64Ne { dst, lhs, rhs },
+                |dst, lhs, imm| Some(Instr::I64NeImm { dst, lhs, imm }),
+                true,
+            ),
+            O::I64LtS => self.binary64(
+                |dst, lhs, rhs| Instr::I64LtS { dst, lhs, rhs },
+                |dst, lhs, imm| Some(Instr::I64LtSImm { dst, lhs, imm }),
+                false,
+            ),
+            O::I64LtU => self.binary64(
+                |dst, lhs, rhs| Instr::I64LtU { dst, lhs, rhs },
+                |dst, lhs, imm| Some(Instr::I64LtUImm { dst, lhs, imm }),
+                false,
+            ),
+            O::I64GtS => self.binary64(
+                |dst, lhs, rhs| Instr::I64GtS { dst, lhs, rhs },
+                |dst, lhs, imm| Some(Instr::I64GtSImm { dst, lhs, imm }),
+                false,
+            ),
+            O::I64GtU => self.binary64(
+                |dst, lhs, rhs| Instr::I64GtU { dst, lhs, rhs },
+                |dst, lhs, imm| Some(Instr::I64GtUImm { dst, lhs, imm }),
+                false,
+            ),
+            O::I64LeS => self.binary64(
+                |dst, lhs, rhs| Instr::I64LeS { dst, lhs, rhs },
+                |dst, lhs, imm| Some(Instr::I64LeSImm { dst, lhs, imm }),
+                false,
+            ),
+            O::I64LeU => self.binary64(
+                |dst, lhs, rhs| Instr::I64LeU { dst, lhs, rhs },
+                |dst, lhs, imm| Some(Instr::I64LeUImm { dst, lhs, imm }),
+                false,
+            ),
+            O::I64GeS => self.binary64(
+                |dst, lhs, rhs| Instr::I64GeS { dst, lhs, rhs },
+                |dst, lhs, imm| Some(Instr::I64GeSImm { dst, lhs, imm }),
+                false,
+            ),
+            O::I64GeU => self.binary64(
+                |dst, lhs, rhs| Instr::I64GeU { dst, lhs, rhs },
+                |dst, lhs, imm| Some(Instr::I64GeUImm { dst, lhs, imm }),
+                false,
+            ),
             O::F32Eq => binary!(self, F32Eq),
             O::F32Ne => binary!(self, F32Ne),
             O::F32Lt => binary!(self, F32Lt),
@@ -850,7 +1116,13 @@ impl Translator<'_> {
             O::I32Add => binary!(self, I32Add, I32AddImm, true),
             O::I32Sub => self.binary(
                 |dst, lhs, rhs| Instr::I32Sub { dst, lhs, rhs },
-                Some(|dst, lhs, imm| (imm != i32::MIN).then(|| Instr::I32AddImm { dst, lhs, imm: -imm })),
+                Some(|dst, lhs, imm| {
+                    (imm != i32::MIN).then(|| Instr::I32AddImm {
+                        dst,
+                        lhs,
+                        imm: -imm,
+                    })
+                }),
                 false,
             ),
             O::I32Mul => binary!(self, I32Mul, I32MulImm, true),
@@ -869,23 +1141,61 @@ impl Translator<'_> {
             O::I64Clz => unary!(self, I64Clz),
             O::I64Ctz => unary!(self, I64Ctz),
             O::I64Popcnt => unary!(self, I64Popcnt),
-            O::I64Add => self.binary64(|dst, lhs, rhs| Instr::I64Add { dst, lhs, rhs }, |dst, lhs, imm| Some(Instr::I64AddImm { dst, lhs, imm }), true),
+            O::I64Add => self.binary64(
+                |dst, lhs, rhs| Instr::I64Add { dst, lhs, rhs },
+                |dst, lhs, imm| Some(Instr::I64AddImm { dst, lhs, imm }),
+                true,
+            ),
             O::I64Sub => self.binary64(
                 |dst, lhs, rhs| Instr::I64Sub { dst, lhs, rhs },
-                |dst, lhs, imm| (imm != i32::MIN).then(|| Instr::I64AddImm { dst, lhs, imm: -imm }),
+                |dst, lhs, imm| {
+                    (imm != i32::MIN).then(|| Instr::I64AddImm {
+                        dst,
+                        lhs,
+                        imm: -imm,
+                    })
+                },
                 false,
             ),
-            O::I64Mul => self.binary64(|dst, lhs, rhs| Instr::I64Mul { dst, lhs, rhs }, |dst, lhs, imm| Some(Instr::I64MulImm { dst, lhs, imm }), true),
+            O::I64Mul => self.binary64(
+                |dst, lhs, rhs| Instr::I64Mul { dst, lhs, rhs },
+                |dst, lhs, imm| Some(Instr::I64MulImm { dst, lhs, imm }),
+                true,
+            ),
             O::I64DivS => binary!(self, I64DivS),
             O::I64DivU => binary!(self, I64DivU),
             O::I64RemS => binary!(self, I64RemS),
             O::I64RemU => binary!(self, I64RemU),
-            O::I64And => self.binary64(|dst, lhs, rhs| Instr::I64And { dst, lhs, rhs }, |dst, lhs, imm| Some(Instr::I64AndImm { dst, lhs, imm }), true),
-            O::I64Or => self.binary64(|dst, lhs, rhs| Instr::I64Or { dst, lhs, rhs }, |dst, lhs, imm| Some(Instr::I64OrImm { dst, lhs, imm }), true),
-            O::I64Xor => self.binary64(|dst, lhs, rhs| Instr::I64Xor { dst, lhs, rhs }, |dst, lhs, imm| Some(Instr::I64XorImm { dst, lhs, imm }), true),
-            O::I64Shl => self.binary64(|dst, lhs, rhs| Instr::I64Shl { dst, lhs, rhs }, |dst, lhs, imm| Some(Instr::I64ShlImm { dst, lhs, imm }), false),
-            O::I64ShrS => self.binary64(|dst, lhs, rhs| Instr::I64ShrS { dst, lhs, rhs }, |dst, lhs, imm| Some(Instr::I64ShrSImm { dst, lhs, imm }), false),
-            O::I64ShrU => self.binary64(|dst, lhs, rhs| Instr::I64ShrU { dst, lhs, rhs }, |dst, lhs, imm| Some(Instr::I64ShrUImm { dst, lhs, imm }), false),
+            O::I64And => self.binary64(
+                |dst, lhs, rhs| Instr::I64And { dst, lhs, rhs },
+                |dst, lhs, imm| Some(Instr::I64AndImm { dst, lhs, imm }),
+                true,
+            ),
+            O::I64Or => self.binary64(
+                |dst, lhs, rhs| Instr::I64Or { dst, lhs, rhs },
+                |dst, lhs, imm| Some(Instr::I64OrImm { dst, lhs, imm }),
+                true,
+            ),
+            O::I64Xor => self.binary64(
+                |dst, lhs, rhs| Instr::I64Xor { dst, lhs, rhs },
+                |dst, lhs, imm| Some(Instr::I64XorImm { dst, lhs, imm }),
+                true,
+            ),
+            O::I64Shl => self.binary64(
+                |dst, lhs, rhs| Instr::I64Shl { dst, lhs, rhs },
+                |dst, lhs, imm| Some(Instr::I64ShlImm { dst, lhs, imm }),
+                false,
+            ),
+            O::I64ShrS => self.binary64(
+                |dst, lhs, rhs| Instr::I64ShrS { dst, lhs, rhs },
+                |dst, lhs, imm| Some(Instr::I64ShrSImm { dst, lhs, imm }),
+                false,
+            ),
+            O::I64ShrU => self.binary64(
+                |dst, lhs, rhs| Instr::I64ShrU { dst, lhs, rhs },
+                |dst, lhs, imm| Some(Instr::I64ShrUImm { dst, lhs, imm }),
+                false,
+            ),
             O::I64Rotl => binary!(self, I64Rotl),
             O::I64Rotr => binary!(self, I64Rotr),
             O::F32Abs => unary!(self, F32Abs),

@@ -150,19 +150,18 @@ impl Module {
     }
 }
 
-/// Validates with the supported feature set; a module that only fails because of a disabled
-/// feature is reported as unsupported rather than invalid.
+/// Validates with the supported feature set. wasmparser reports a construct of a disabled
+/// proposal as "... support is not enabled" (or "... proposal not enabled"): such modules are unsupported, not invalid.
 fn validate(bytes: &[u8]) -> Result<(), Error> {
     let mut validator = wasmparser::Validator::new_with_features(supported_features());
     match validator.validate_all(bytes) {
         Ok(_) => Ok(()),
-        Err(err) => {
-            let mut all = wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all());
-            if all.validate_all(bytes).is_ok() {
-                Err(Error::Unsupported(err.message().into()))
-            } else {
-                Err(Error::Load(err.message().into()))
-            }
+        Err(err)
+            if err.message().contains("support is not enabled")
+                || err.message().contains("proposal not enabled") =>
+        {
+            Err(Error::Unsupported(err.message().into()))
         }
+        Err(err) => Err(Error::Load(err.message().into())),
     }
 }

@@ -6,8 +6,7 @@ use alloc::vec::Vec;
 use wasmparser::{Operator, Parser, Payload, TypeRef};
 
 use super::{
-    ConstExpr, DataSegment, ElementMode, ElementSegment, ExportKind, Import, ImportKind,
-    ModuleInfo,
+    ConstExpr, DataSegment, ElementMode, ElementSegment, ExportKind, Import, ImportKind, ModuleInfo,
 };
 use crate::error::Error;
 use crate::values::{FuncType, GlobalType, MemoryType, TableType, ValType};

@@ -6,8 +6,7 @@ use alloc::vec::Vec;
 use core::cell::OnceCell;
 
 use super::{
-    Extern, FuncEntity, FuncKind, GlobalInst, Instance, InstanceData, MemoryInst, Store,
-    TableInst,
+    Extern, FuncEntity, FuncKind, GlobalInst, Instance, InstanceData, MemoryInst, Store, TableInst,
 };
 use crate::error::{Error, Trap, TrapCode};
 use crate::loader::{ConstExpr, ElementMode, Module};
@@ -72,7 +71,12 @@ pub(crate) fn instantiate(
     data.elements = info
         .elements
         .iter()
-        .map(|seg| seg.items.iter().map(|e| eval_const(store, &data, *e)).collect())
+        .map(|seg| {
+            seg.items
+                .iter()
+                .map(|e| eval_const(store, &data, *e))
+                .collect()
+        })
         .collect();
     store.instances.push(data);
     initialise_segments(store, id)?;

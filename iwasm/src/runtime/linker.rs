@@ -45,15 +45,13 @@ impl Linker {
     pub fn instantiate(&self, store: &mut Store, module: &Module) -> Result<Instance, Error> {
         let mut resolved = Vec::with_capacity(module.info.imports.len());
         for import in &module.info.imports {
-            let item = self
-                .get(&import.module, &import.name)
-                .ok_or_else(|| {
-                    Error::Link(alloc::format!(
-                        "unknown import: {}.{}",
-                        import.module,
-                        import.name
-                    ))
-                })?;
+            let item = self.get(&import.module, &import.name).ok_or_else(|| {
+                Error::Link(alloc::format!(
+                    "unknown import: {}.{}",
+                    import.module,
+                    import.name
+                ))
+            })?;
             if !import_matches(store, module, &import.kind, item) {
                 return Err(Error::Link(alloc::format!(
                     "incompatible import type: {}.{}",
@@ -76,7 +74,8 @@ fn import_matches(store: &Store, module: &Module, kind: &ImportKind, item: Exter
         }
         (ImportKind::Table(ty), Extern::Table(t)) => {
             let table = &store.tables[t.0 as usize];
-            table.ty.element == ty.element && limits_match(table.size(), table.ty.max, ty.min, ty.max)
+            table.ty.element == ty.element
+                && limits_match(table.size(), table.ty.max, ty.min, ty.max)
         }
         (ImportKind::Memory(ty), Extern::Memory(m)) => {
             let mem = &store.memories[m.0 as usize];

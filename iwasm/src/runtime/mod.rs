@@ -272,7 +272,9 @@ impl Global {
     /// A new global owned by the host.
     pub fn new(store: &mut Store, ty: GlobalType, init: Value) -> Result<Global, Error> {
         if init.ty() != ty.content {
-            return Err(Error::Link("global initial value has the wrong type".into()));
+            return Err(Error::Link(
+                "global initial value has the wrong type".into(),
+            ));
         }
         store.globals.push(GlobalInst {
             ty,

@@ -1,0 +1,19 @@
+//! Chooses the interpreter's dispatch backend.
+//!
+//! With `iwasm_tail_calls` set, every handler ends by tail-calling the next one (threaded
+//! code). That relies on LLVM's sibling-call optimisation, which happens reliably only when
+//! optimising (opt-level 2, 3, s, z) and on x86-64 and AArch64. Everywhere else, and with the
+//! `portable-dispatch` feature, handlers return to a trampoline loop instead.
+
+fn main() {
+    println!("cargo:rustc-check-cfg=cfg(iwasm_tail_calls)");
+    println!("cargo:rerun-if-changed=build.rs");
+    let opt = std::env::var("OPT_LEVEL").unwrap_or_default();
+    let arch = std::env::var("CARGO_CFG_TARGET_ARCH").unwrap_or_default();
+    let optimising = matches!(opt.as_str(), "2" | "3" | "s" | "z");
+    let arch_ok = matches!(arch.as_str(), "x86_64" | "aarch64");
+    let portable = std::env::var_os("CARGO_FEATURE_PORTABLE_DISPATCH").is_some();
+    if optimising && arch_ok && !portable {
+        println!("cargo:rustc-cfg=iwasm_tail_calls");
+    }
+}

@@ -1,0 +1,547 @@
+//! One handler per op. The simple families are generated from the op list; control, calls,
+//! globals, tables and bulk memory are written out below.
+//!
+//! Every handler receives its own instruction at `ip` and ends with [`next!`] (continue at
+//! another instruction) or by returning an [`Exit`].
+
+use alloc::vec::Vec;
+use core::hint::unreachable_unchecked;
+
+use super::cells::{get, set, MemValue};
+use super::{call_host, compiled, Executor, Exit, Frame, Regs};
+use crate::error::{Trap, TrapCode};
+use crate::interp::ops::{for_each_op, Instr, Slot};
+use crate::runtime::{instantiate, FuncKind};
+use crate::values::PAGE_SIZE;
+
+/// The signature every handler shares: the hot registers, then the executor.
+type Handler = unsafe fn(*const Instr, *mut u64, *mut u8, usize, &mut Executor<'_>) -> Exit;
+
+/// Continues at instruction `$ip` with the given frame and memory view.
+macro_rules! next {
+    ($ip:expr, $fp:expr, $mem:expr, $mem_len:expr, $ex:expr) => {{
+        let ip: *const Instr = $ip;
+        #[cfg(iwasm_tail_calls)]
+        {
+            // SAFETY: `ip` points at an instruction of the running function, and every
+            // opcode indexes `HANDLERS` (both come from the same op list).
+            return unsafe { HANDLERS.get_unchecked((*ip).opcode())(ip, $fp, $mem, $mem_len, $ex) };
+        }
+        #[cfg(not(iwasm_tail_calls))]
+        {
+            $ex.resume = Regs {
+                ip,
+                fp: $fp,
+                mem: $mem,
+                mem_len: $mem_len,
+            };
+            return Exit::Continue;
+        }
+    }};
+}
+
+/// Runs from `regs` until the outermost function returns or traps.
+pub(super) fn run(regs: Regs, ex: &mut Executor<'_>) -> Exit {
+    let Regs {
+        ip,
+        fp,
+        mem,
+        mem_len,
+    } = regs;
+    // SAFETY: `ip` is the first instruction of a function just entered (see `start`).
+    let handler = unsafe { HANDLERS.get_unchecked((*ip).opcode()) };
+    #[cfg(iwasm_tail_calls)]
+    {
+        // SAFETY: as above; handlers keep every pointer within the frame, code and memory.
+        unsafe { handler(ip, fp, mem, mem_len, ex) }
+    }
+    #[cfg(not(iwasm_tail_calls))]
+    {
+        // SAFETY: as above.
+        let mut exit = unsafe { handler(ip, fp, mem, mem_len, ex) };
+        while exit == Exit::Continue {
+            let Regs {
+                ip,
+                fp,
+                mem,
+                mem_len,
+            } = ex.resume;
+            // SAFETY: `resume` was set by a handler to a valid next instruction.
+            exit = unsafe { HANDLERS.get_unchecked((*ip).opcode())(ip, fp, mem, mem_len, ex) };
+        }
+        exit
+    }
+}
+
+/// Enters wasm function `func` (called from the host) with its frame at `fp`, and runs it.
+pub(super) fn start(ex: &mut Executor<'_>, func: u32, fp: *mut u64) -> Exit {
+    let ip = match enter_frame(ex, func, fp) {
+        Ok(ip) => ip,
+        Err(trap) => return ex.trap(trap),
+    };
+    ex.current = func;
+    let (mem, mem_len) = ex.memory_view();
+    run(
+        Regs {
+            ip,
+            fp,
+            mem,
+            mem_len,
+        },
+        ex,
+    )
+}
+
+/// Prepares a frame for `func` at `fp`: translates it if needed, checks that the frame fits
+/// in the value stack, zeroes its locals. Returns its first instruction.
+fn enter_frame(ex: &mut Executor<'_>, func: u32, fp: *mut u64) -> Result<*const Instr, Trap> {
+    let code = compiled(ex.store, func)?;
+    // SAFETY: translated code is boxed in the store and never freed while the store lives.
+    let code = unsafe { &*code };
+    let room = (ex.stack_end as usize - fp as usize) / core::mem::size_of::<u64>();
+    if code.frame_size as usize > room {
+        return Err(Trap::new(TrapCode::StackExhausted));
+    }
+    // SAFETY: the frame fits in the value stack (checked above).
+    unsafe {
+        core::ptr::write_bytes(
+            fp.add(code.num_params as usize),
+            0,
+            (code.num_locals - code.num_params) as usize,
+        );
+        for &(slot, value) in code.consts.iter() {
+            *fp.add(slot as usize) = value;
+        }
+    }
+    Ok(code.code.as_ptr())
+}
+
+/// Calls store function `callee` with its arguments at slot `base` of the current frame.
+#[inline(always)]
+unsafe fn call(
+    ip: *const Instr,
+    fp: *mut u64,
+    mem: *mut u8,
+    mem_len: usize,
+    ex: &mut Executor<'_>,
+    callee: u32,
+    base: Slot,
+) -> Exit {
+    // SAFETY: `base` is a slot of the current frame.
+    let new_fp = unsafe { fp.add(base as usize) };
+    match ex.store.funcs[callee as usize].kind {
+        FuncKind::Wasm { instance, .. } => {
+            if ex.frames.len() >= ex.max_depth {
+                return ex.trap(Trap::new(TrapCode::StackExhausted));
+            }
+            let entry = match enter_frame(ex, callee, new_fp) {
+                Ok(entry) => entry,
+                Err(trap) => return ex.trap(trap),
+            };
+            ex.frames.push(Frame {
+                // SAFETY: the call is not the last instruction of its function.
+                ip: unsafe { ip.add(1) },
+                fp,
+                func: ex.current,
+                instance: ex.instance,
+            });
+            ex.current = callee;
+            let (mem, mem_len) = if instance == ex.instance {
+                (mem, mem_len)
+            } else {
+                ex.instance = instance;
+                ex.memory_view()
+            };
+            next!(entry, new_fp, mem, mem_len, ex)
+        }
+        FuncKind::Host(_) => {
+            // SAFETY: both pointers are into the value stack.
+            let offset = unsafe { new_fp.offset_from(ex.stack_start) } as usize;
+            if let Err(trap) = call_host(ex.store, callee, offset, ex.mem_index) {
+                return ex.trap(trap);
+            }
+            let (mem, mem_len) = ex.memory_view();
+            // SAFETY: the call is not the last instruction of its function.
+            next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex)
+        }
+    }
+}
+
+/// Returns to the caller, or ends execution if this was the outermost function.
+#[inline(always)]
+fn ret(mem: *mut u8, mem_len: usize, ex: &mut Executor<'_>) -> Exit {
+    let Some(frame) = ex.frames.pop() else {
+        return Exit::Done;
+    };
+    ex.current = frame.func;
+    let (mem, mem_len) = if frame.instance == ex.instance {
+        (mem, mem_len)
+    } else {
+        ex.instance = frame.instance;
+        ex.memory_view()
+    };
+    next!(frame.ip, frame.fp, mem, mem_len, ex)
+}
+
+/// Generates the handlers of the simple op families and the `HANDLERS` table.
+macro_rules! generate_handlers {
+    ({}
+     binary { $($bin:ident($ba:ty, $bb:ty) = $bf:expr;)* }
+     binary_trap { $($bt:ident($bta:ty, $btb:ty) = $btf:expr;)* }
+     binary_imm { $($bi:ident($bia:ty) = $bif:expr;)* }
+     unary { $($un:ident($ua:ty) = $uf:expr;)* }
+     unary_trap { $($ut:ident($uta:ty) = $utf:expr;)* }
+     load { $($ld:ident($lt:ty) = $lf:expr;)* }
+     store { $($st:ident($stt:ty) = $sf:expr;)* }
+     branch_unary { $($bu:ident($bua:ty) = $buf:expr;)* }
+     branch_binary { $($bb2:ident($bba:ty, $bbb:ty) = $bbf:expr;)* }
+     branch_imm { $($bim:ident($bima:ty) = $bimf:expr;)* }
+     other { $($other:ident { $($field:ident : $fty:ty),* },)* }
+    ) => {
+        $(simple_handler!($bin(ip, fp, mem, mem_len, ex) { dst, lhs, rhs } => {
+            set(fp, dst, ($bf)(get::<$ba>(fp, lhs), get::<$bb>(fp, rhs)));
+        });)*
+        $(simple_handler!($bt(ip, fp, mem, mem_len, ex) { dst, lhs, rhs } => {
+            match ($btf)(get::<$bta>(fp, lhs), get::<$btb>(fp, rhs)) {
+                Ok(v) => set(fp, dst, v),
+                Err(code) => return ex.trap(Trap::new(code)),
+            }
+        });)*
+        $(simple_handler!($bi(ip, fp, mem, mem_len, ex) { dst, lhs, imm } => {
+            set(fp, dst, ($bif)(get::<$bia>(fp, lhs), imm));
+        });)*
+        $(simple_handler!($un(ip, fp, mem, mem_len, ex) { dst, src } => {
+            set(fp, dst, ($uf)(get::<$ua>(fp, src)));
+        });)*
+        $(simple_handler!($ut(ip, fp, mem, mem_len, ex) { dst, src } => {
+            match ($utf)(get::<$uta>(fp, src)) {
+                Ok(v) => set(fp, dst, v),
+                Err(code) => return ex.trap(Trap::new(code)),
+            }
+        });)*
+        $(simple_handler!($ld(ip, fp, mem, mem_len, ex) { dst, addr, offset } => {
+            let ea = get::<u32>(fp, addr) as u64 + offset as u64;
+            if ea + <$lt as MemValue>::SIZE > mem_len as u64 {
+                return ex.trap(Trap::new(TrapCode::MemoryOutOfBounds));
+            }
+            set(fp, dst, ($lf)(<$lt as MemValue>::read(mem.add(ea as usize))));
+        });)*
+        $(simple_handler!($st(ip, fp, mem, mem_len, ex) { addr, value, offset } => {
+            let ea = get::<u32>(fp, addr) as u64 + offset as u64;
+            if ea + <$stt as MemValue>::SIZE > mem_len as u64 {
+                return ex.trap(Trap::new(TrapCode::MemoryOutOfBounds));
+            }
+            MemValue::write(($sf)(get::<u64>(fp, value)), mem.add(ea as usize));
+        });)*
+        $(branch_handler!($bu(ip, fp, mem, mem_len, ex) { cond, target } @ target => {
+            ($buf)(get::<$bua>(fp, cond))
+        });)*
+        $(branch_handler!($bb2(ip, fp, mem, mem_len, ex) { lhs, rhs, target } @ target => {
+            ($bbf)(get::<$bba>(fp, lhs), get::<$bbb>(fp, rhs))
+        });)*
+        $(branch_handler!($bim(ip, fp, mem, mem_len, ex) { lhs, imm, target } @ target => {
+            ($bimf)(get::<$bima>(fp, lhs), imm)
+        });)*
+
+        /// Handlers indexed by opcode (the op list's order, as `Instr`'s discriminants).
+        static HANDLERS: &[Handler] = &[
+            $($bin,)* $($bt,)* $($bi,)* $($un,)* $($ut,)* $($ld,)* $($st,)*
+            $($bu,)* $($bb2,)* $($bim,)* $($other,)*
+        ];
+    };
+}
+
+/// Declares a handler for op `$name` binding its fields; the body runs, then the next
+/// instruction follows.
+macro_rules! simple_handler {
+    ($name:ident($ip:ident, $fp:ident, $mem:ident, $len:ident, $ex:ident) { $($f:ident),* } => $body:block) => {
+        handler!($name($ip, $fp, $mem, $len, $ex) { $($f),* } => {
+            // SAFETY: slots are within the frame and memory accesses are bounds-checked.
+            #[allow(unused_unsafe)]
+            unsafe { $body }
+            next!(unsafe { $ip.add(1) }, $fp, $mem, $len, $ex)
+        });
+    };
+}
+
+/// Declares a conditional branch handler: the body is the condition.
+macro_rules! branch_handler {
+    ($name:ident($ip:ident, $fp:ident, $mem:ident, $len:ident, $ex:ident) { $($f:ident),* } @ $target:ident => $cond:block) => {
+        handler!($name($ip, $fp, $mem, $len, $ex) { $($f),* } => {
+            // SAFETY: slots are within the frame; branch offsets land on instructions.
+            let taken = unsafe { $cond };
+            let ip = if taken { unsafe { $ip.offset($target as isize) } } else { unsafe { $ip.add(1) } };
+            next!(ip, $fp, $mem, $len, $ex)
+        });
+    };
+}
+
+/// Declares the handler function of op `$name`, destructuring its fields.
+macro_rules! handler {
+    ($name:ident($ip:ident, $fp:ident, $mem:ident, $len:ident, $ex:ident) { $($f:ident),* } => $body:block) => {
+        #[allow(non_snake_case, unused_variables, clippy::unused_unit)]
+        unsafe fn $name(
+            $ip: *const Instr,
+            $fp: *mut u64,
+            $mem: *mut u8,
+            $len: usize,
+            $ex: &mut Executor<'_>,
+        ) -> Exit {
+            // SAFETY: the dispatcher calls each handler only for its own opcode.
+            let Instr::$name { $($f),* } = (unsafe { *$ip }) else {
+                unsafe { unreachable_unchecked() }
+            };
+            $body
+        }
+    };
+}
+
+for_each_op!(generate_handlers! {});
+
+/// Ends a handler with a trap if `$result` is an error.
+macro_rules! check {
+    ($ex:ident, $result:expr) => {
+        if let Err(code) = $result {
+            return $ex.trap(Trap::from(code));
+        }
+    };
+}
+
+handler!(Const32(ip, fp, mem, mem_len, ex) { dst, value } => {
+    unsafe { set(fp, dst, value) };
+    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex)
+});
+
+handler!(Const64(ip, fp, mem, mem_len, ex) { dst, lo, hi } => {
+    unsafe { set(fp, dst, (hi as u64) << 32 | lo as u64) };
+    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex)
+});
+
+handler!(Br(ip, fp, mem, mem_len, ex) { target } => {
+    next!(unsafe { ip.offset(target as isize) }, fp, mem, mem_len, ex)
+});
+
+handler!(BrTable(ip, fp, mem, mem_len, ex) { index, len } => {
+    // The `len + 1` entries that follow are `Br`s; the last is the default.
+    let i = unsafe { get::<u32>(fp, index) }.min(len);
+    next!(unsafe { ip.add(1 + i as usize) }, fp, mem, mem_len, ex)
+});
+
+handler!(Unreachable(ip, fp, mem, mem_len, ex) {} => {
+    ex.trap(Trap::new(TrapCode::Unreachable))
+});
+
+handler!(Return(ip, fp, mem, mem_len, ex) {} => {
+    ret(mem, mem_len, ex)
+});
+
+handler!(ReturnSlot(ip, fp, mem, mem_len, ex) { src } => {
+    unsafe { set(fp, 0, get::<u64>(fp, src)) };
+    ret(mem, mem_len, ex)
+});
+
+handler!(Call(ip, fp, mem, mem_len, ex) { func, base } => {
+    let callee = ex.store.instances[ex.instance as usize].funcs[func as usize];
+    unsafe { call(ip, fp, mem, mem_len, ex, callee, base) }
+});
+
+handler!(CallIndirect(ip, fp, mem, mem_len, ex) { table, type_index, base } => {
+    let callee = match indirect_callee(ex, fp, table, type_index, base) {
+        Ok(callee) => callee,
+        Err(code) => return ex.trap(Trap::new(code)),
+    };
+    unsafe { call(ip, fp, mem, mem_len, ex, callee, base) }
+});
+
+/// Resolves a `call_indirect` target: the table index sits after the arguments.
+fn indirect_callee(
+    ex: &Executor<'_>,
+    fp: *mut u64,
+    table: u32,
+    type_index: u32,
+    base: Slot,
+) -> Result<u32, TrapCode> {
+    let data = &ex.store.instances[ex.instance as usize];
+    let expected = data.type_ids[type_index as usize];
+    let num_params = ex.store.types[expected as usize].params().len() as Slot;
+    let elems = &ex.store.tables[data.tables[table as usize] as usize].elems;
+    // SAFETY: the index operand was materialised right after the arguments in this frame.
+    let index = unsafe { get::<u32>(fp, base + num_params) };
+    let cell = *elems
+        .get(index as usize)
+        .ok_or(TrapCode::UndefinedElement)?;
+    let callee = cell.checked_sub(1).ok_or(TrapCode::UninitializedElement)? as u32;
+    if ex.store.funcs[callee as usize].type_id != expected {
+        return Err(TrapCode::IndirectCallTypeMismatch);
+    }
+    Ok(callee)
+}
+
+handler!(Select(ip, fp, mem, mem_len, ex) { dst, other, cond } => {
+    unsafe {
+        if get::<u32>(fp, cond) == 0 {
+            set(fp, dst, get::<u64>(fp, other));
+        }
+    }
+    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex)
+});
+
+handler!(GlobalGet(ip, fp, mem, mem_len, ex) { dst, global } => {
+    let g = ex.store.instances[ex.instance as usize].globals[global as usize];
+    unsafe { set(fp, dst, ex.store.globals[g as usize].value) };
+    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex)
+});
+
+handler!(GlobalSet(ip, fp, mem, mem_len, ex) { src, global } => {
+    let g = ex.store.instances[ex.instance as usize].globals[global as usize];
+    ex.store.globals[g as usize].value = unsafe { get::<u64>(fp, src) };
+    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex)
+});
+
+handler!(MemorySize(ip, fp, mem, mem_len, ex) { dst } => {
+    unsafe { set(fp, dst, (mem_len / PAGE_SIZE) as u32) };
+    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex)
+});
+
+handler!(MemoryGrow(ip, fp, mem, mem_len, ex) { dst, delta } => {
+    let delta = unsafe { get::<u32>(fp, delta) };
+    let m = ex.mem_index.expect("validated: the module has a memory");
+    let old = ex.store.memories[m as usize].grow(delta).map_or(-1, |old| old as i32);
+    unsafe { set(fp, dst, old) };
+    let (mem, mem_len) = ex.memory_view();
+    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex)
+});
+
+/// The three operands of a bulk operation, in consecutive slots from `base`.
+#[inline(always)]
+unsafe fn operands3(fp: *mut u64, base: Slot) -> (u32, u32, u32) {
+    // SAFETY: the translator placed three operands at `base..base+3` in this frame.
+    unsafe { (get(fp, base), get(fp, base + 1), get(fp, base + 2)) }
+}
+
+handler!(MemoryFill(ip, fp, mem, mem_len, ex) { base } => {
+    let (dst, value, len) = unsafe { operands3(fp, base) };
+    let Some(range) = instantiate::range(dst, len, mem_len) else {
+        return ex.trap(Trap::new(TrapCode::MemoryOutOfBounds));
+    };
+    // SAFETY: the range is within the memory.
+    unsafe { core::ptr::write_bytes(mem.add(range.start), value as u8, range.len()) };
+    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex)
+});
+
+handler!(MemoryCopy(ip, fp, mem, mem_len, ex) { base } => {
+    let (dst, src, len) = unsafe { operands3(fp, base) };
+    let (Some(to), Some(from)) = (instantiate::range(dst, len, mem_len), instantiate::range(src, len, mem_len)) else {
+        return ex.trap(Trap::new(TrapCode::MemoryOutOfBounds));
+    };
+    // SAFETY: both ranges are within the memory; `copy` allows overlap.
+    unsafe { core::ptr::copy(mem.add(from.start), mem.add(to.start), from.len()) };
+    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex)
+});
+
+handler!(MemoryInit(ip, fp, mem, mem_len, ex) { base, segment } => {
+    let (dst, src, len) = unsafe { operands3(fp, base) };
+    let m = ex.mem_index.expect("validated: the module has a memory");
+    check!(ex, instantiate::memory_init(ex.store, ex.instance, m, segment, dst, src, len));
+    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex)
+});
+
+handler!(DataDrop(ip, fp, mem, mem_len, ex) { segment } => {
+    ex.store.instances[ex.instance as usize].data_dropped[segment as usize] = true;
+    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex)
+});
+
+/// The store index of table `table` of the running instance.
+fn table_addr(ex: &Executor<'_>, table: u32) -> usize {
+    ex.store.instances[ex.instance as usize].tables[table as usize] as usize
+}
+
+handler!(TableGet(ip, fp, mem, mem_len, ex) { dst, index, table } => {
+    let index = unsafe { get::<u32>(fp, index) };
+    let Some(&cell) = ex.store.tables[table_addr(ex, table)].elems.get(index as usize) else {
+        return ex.trap(Trap::new(TrapCode::TableOutOfBounds));
+    };
+    unsafe { set(fp, dst, cell) };
+    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex)
+});
+
+handler!(TableSet(ip, fp, mem, mem_len, ex) { index, value, table } => {
+    let (index, value) = unsafe { (get::<u32>(fp, index), get::<u64>(fp, value)) };
+    let t = table_addr(ex, table);
+    let Some(cell) = ex.store.tables[t].elems.get_mut(index as usize) else {
+        return ex.trap(Trap::new(TrapCode::TableOutOfBounds));
+    };
+    *cell = value;
+    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex)
+});
+
+handler!(TableSize(ip, fp, mem, mem_len, ex) { dst, table } => {
+    unsafe { set(fp, dst, ex.store.tables[table_addr(ex, table)].size()) };
+    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex)
+});
+
+handler!(TableGrow(ip, fp, mem, mem_len, ex) { base, table } => {
+    let (init, delta) = unsafe { (get::<u64>(fp, base), get::<u32>(fp, base + 1)) };
+    let t = table_addr(ex, table);
+    let old = ex.store.tables[t].grow(delta, init).map_or(-1, |old| old as i32);
+    unsafe { set(fp, base, old) };
+    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex)
+});
+
+handler!(TableFill(ip, fp, mem, mem_len, ex) { base, table } => {
+    let (start, value, len) = unsafe { (get::<u32>(fp, base), get::<u64>(fp, base + 1), get::<u32>(fp, base + 2)) };
+    let t = table_addr(ex, table);
+    let elems = &mut ex.store.tables[t].elems;
+    let Some(range) = instantiate::range(start, len, elems.len()) else {
+        return ex.trap(Trap::new(TrapCode::TableOutOfBounds));
+    };
+    elems[range].fill(value);
+    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex)
+});
+
+handler!(TableCopy(ip, fp, mem, mem_len, ex) { base, dst_table, src_table } => {
+    let (dst, src, len) = unsafe { operands3(fp, base) };
+    check!(ex, table_copy(ex, table_addr(ex, dst_table), table_addr(ex, src_table), dst, src, len));
+    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex)
+});
+
+/// `table.copy` between store tables `dt` and `st` (possibly the same), all or nothing.
+fn table_copy(
+    ex: &mut Executor<'_>,
+    dt: usize,
+    st: usize,
+    dst: u32,
+    src: u32,
+    len: u32,
+) -> Result<(), TrapCode> {
+    let tables = &mut ex.store.tables;
+    let from =
+        instantiate::range(src, len, tables[st].elems.len()).ok_or(TrapCode::TableOutOfBounds)?;
+    let to =
+        instantiate::range(dst, len, tables[dt].elems.len()).ok_or(TrapCode::TableOutOfBounds)?;
+    if dt == st {
+        tables[dt].elems.copy_within(from, to.start);
+    } else {
+        let moved: Vec<u64> = tables[st].elems[from].to_vec();
+        tables[dt].elems[to].copy_from_slice(&moved);
+    }
+    Ok(())
+}
+
+handler!(TableInit(ip, fp, mem, mem_len, ex) { base, table, segment } => {
+    let (dst, src, len) = unsafe { operands3(fp, base) };
+    let t = table_addr(ex, table) as u32;
+    check!(ex, instantiate::table_init(ex.store, ex.instance, t, segment, dst, src, len));
+    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex)
+});
+
+handler!(ElemDrop(ip, fp, mem, mem_len, ex) { segment } => {
+    ex.store.instances[ex.instance as usize].elements[segment as usize] = Vec::new();
+    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex)
+});
+
+handler!(RefFunc(ip, fp, mem, mem_len, ex) { dst, func } => {
+    let f = ex.store.instances[ex.instance as usize].funcs[func as usize];
+    unsafe { set(fp, dst, f as u64 + 1) };
+    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex)
+});

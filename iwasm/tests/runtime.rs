@@ -1,0 +1,178 @@
+//! The embedding API end to end: traps, limits, host functions, memory.
+
+use iwasm::{Config, Error, Func, Linker, Module, Store, Trap, TrapCode, Value};
+
+fn instantiate(wat: &str, store: &mut Store, linker: &Linker) -> iwasm::Instance {
+    let module = Module::new(&wat::parse_str(wat).unwrap()).unwrap();
+    linker.instantiate(store, &module).unwrap()
+}
+
+fn trap_of(result: Result<Vec<Value>, Error>) -> Trap {
+    match result {
+        Err(Error::Trap(trap)) => trap,
+        other => panic!("expected a trap, got {other:?}"),
+    }
+}
+
+#[test]
+fn runaway_recursion_is_a_trap_with_names() {
+    let mut store = Store::with_config(Config {
+        max_call_depth: 1000,
+        ..Config::default()
+    });
+    let inst = instantiate(
+        r#"(module (func $runaway (export "run") (call $runaway)))"#,
+        &mut store,
+        &Linker::new(),
+    );
+    let run = inst.get_func(&store, "run").unwrap();
+    let trap = trap_of(run.call(&mut store, &[]));
+    assert_eq!(trap.code(), TrapCode::StackExhausted);
+    assert_eq!(trap.message(), "call stack exhausted");
+    assert_eq!(trap.backtrace()[0], "runaway");
+    // The store stays usable after a trap.
+    assert!(run.call(&mut store, &[]).is_err());
+}
+
+#[test]
+fn deep_frames_exhaust_the_value_stack_not_the_host() {
+    let mut store = Store::with_config(Config {
+        max_value_stack_slots: 4096,
+        ..Config::default()
+    });
+    let inst = instantiate(
+        r#"(module (func $f (export "f") (param i64) (local i64 i64 i64 i64 i64 i64 i64 i64)
+             (call $f (local.get 0))))"#,
+        &mut store,
+        &Linker::new(),
+    );
+    let f = inst.get_func(&store, "f").unwrap();
+    let trap = trap_of(f.call(&mut store, &[Value::I64(1)]));
+    assert_eq!(trap.code(), TrapCode::StackExhausted);
+}
+
+#[test]
+fn out_of_bounds_and_division_traps() {
+    let mut store = Store::new();
+    let inst = instantiate(
+        r#"(module (memory 1)
+             (func (export "load") (param i32) (result i32) (i32.load (local.get 0)))
+             (func (export "div") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1))))"#,
+        &mut store,
+        &Linker::new(),
+    );
+    let load = inst.get_func(&store, "load").unwrap();
+    assert_eq!(
+        load.call(&mut store, &[Value::I32(65532)]).unwrap(),
+        [Value::I32(0)]
+    );
+    let trap = trap_of(load.call(&mut store, &[Value::I32(65533)]));
+    assert_eq!(trap.code(), TrapCode::MemoryOutOfBounds);
+    let div = inst.get_func(&store, "div").unwrap();
+    let trap = trap_of(div.call(&mut store, &[Value::I32(1), Value::I32(0)]));
+    assert_eq!(trap.message(), "integer divide by zero");
+    let trap = trap_of(div.call(&mut store, &[Value::I32(i32::MIN), Value::I32(-1)]));
+    assert_eq!(trap.message(), "integer overflow");
+}
+
+#[test]
+fn host_functions_see_memory_and_can_fail() {
+    let mut store = Store::new();
+    let mut linker = Linker::new();
+    let sum = Func::wrap(
+        &mut store,
+        |caller: &mut iwasm::Caller<'_>, ptr: i32, len: i32| {
+            let memory = caller.memory().expect("caller has a memory");
+            let bytes = memory.data(caller.store());
+            let range = ptr as usize..(ptr + len) as usize;
+            bytes
+                .get(range)
+                .map(|b| b.iter().map(|x| *x as i32).sum::<i32>())
+                .ok_or_else(|| Trap::host("bad range"))
+        },
+    );
+    linker.define("env", "sum", sum);
+    let inst = instantiate(
+        r#"(module (import "env" "sum" (func $sum (param i32 i32) (result i32)))
+             (memory (export "mem") 1) (data (i32.const 16) "\01\02\03\04")
+             (func (export "go") (param i32 i32) (result i32) (call $sum (local.get 0) (local.get 1))))"#,
+        &mut store,
+        &linker,
+    );
+    let go = inst.get_func(&store, "go").unwrap();
+    assert_eq!(
+        go.call(&mut store, &[Value::I32(16), Value::I32(4)])
+            .unwrap(),
+        [Value::I32(10)]
+    );
+    let trap = trap_of(go.call(&mut store, &[Value::I32(65535), Value::I32(4)]));
+    assert_eq!((trap.code(), trap.message()), (TrapCode::Host, "bad range"));
+    let mem = inst.get_memory(&store, "mem").unwrap();
+    mem.data_mut(&mut store)[16] = 100;
+    assert_eq!(
+        go.call(&mut store, &[Value::I32(16), Value::I32(1)])
+            .unwrap(),
+        [Value::I32(100)]
+    );
+}
+
+#[test]
+fn memory_grow_respects_maximum_and_store_limit() {
+    let mut store = Store::with_config(Config {
+        max_memory_pages: 3,
+        ..Config::default()
+    });
+    let inst = instantiate(
+        r#"(module (memory 1)
+             (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))"#,
+        &mut store,
+        &Linker::new(),
+    );
+    let grow = inst.get_func(&store, "grow").unwrap();
+    assert_eq!(
+        grow.call(&mut store, &[Value::I32(2)]).unwrap(),
+        [Value::I32(1)]
+    );
+    assert_eq!(
+        grow.call(&mut store, &[Value::I32(1)]).unwrap(),
+        [Value::I32(-1)]
+    );
+}
+
+#[test]
+fn bad_calls_and_imports_are_errors() {
+    let mut store = Store::new();
+    let inst = instantiate(
+        r#"(module (func (export "f") (param i32)))"#,
+        &mut store,
+        &Linker::new(),
+    );
+    let f = inst.get_func(&store, "f").unwrap();
+    assert!(matches!(
+        f.call(&mut store, &[Value::I64(1)]),
+        Err(Error::Link(_))
+    ));
+    assert!(matches!(f.call(&mut store, &[]), Err(Error::Link(_))));
+    let module =
+        Module::new(&wat::parse_str(r#"(module (import "env" "missing" (func)))"#).unwrap())
+            .unwrap();
+    let err = Linker::new().instantiate(&mut store, &module).unwrap_err();
+    assert!(err.to_string().contains("unknown import"), "{err}");
+    assert!(matches!(
+        Module::new(b"\0asm\x01\0\0\0\x01"),
+        Err(Error::Load(_))
+    ));
+    assert!(matches!(Module::new(b"not wasm"), Err(Error::Load(_))));
+}
+
+#[test]
+fn features_beyond_wasm2_are_reported_as_unsupported() {
+    let simd = wat::parse_str(r#"(module (func (result v128) (v128.const i64x2 0 0)))"#).unwrap();
+    assert!(
+        matches!(Module::new(&simd), Err(Error::Unsupported(_))),
+        "{:?}",
+        Module::new(&simd)
+    );
+    let tail = wat::parse_str(r#"(module (func $f (return_call $f)))"#).unwrap();
+    assert!(matches!(Module::new(&tail), Err(Error::Unsupported(_))));
+}
