@@ -2,7 +2,7 @@
 //!
 //! With `iwasm_tail_calls` set, every handler ends by tail-calling the next one (threaded
 //! code). That relies on LLVM's sibling-call optimisation, which happens reliably only when
-//! optimising (opt-level 2, 3, s, z) and on x86-64 and AArch64. Everywhere else, and with the
+//! optimising (opt-level 2, 3, s, z) without debug assertions, on x86-64 and AArch64. Everywhere else, and with the
 //! `portable-dispatch` feature, handlers return to a trampoline loop instead.
 
 fn main() {
@@ -13,7 +13,10 @@ fn main() {
     let optimising = matches!(opt.as_str(), "2" | "3" | "s" | "z");
     let arch_ok = matches!(arch.as_str(), "x86_64" | "aarch64");
     let portable = std::env::var_os("CARGO_FEATURE_PORTABLE_DISPATCH").is_some();
-    if optimising && arch_ok && !portable {
+    // Debug assertions (`ub_checks` on raw-pointer reads) keep some handlers from ending in
+    // a tail call, so threaded dispatch would grow the host stack.
+    let debug_assertions = std::env::var_os("CARGO_CFG_DEBUG_ASSERTIONS").is_some();
+    if optimising && arch_ok && !portable && !debug_assertions {
         println!("cargo:rustc-cfg=iwasm_tail_calls");
     }
 }

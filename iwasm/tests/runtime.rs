@@ -176,3 +176,40 @@ fn features_beyond_wasm2_are_reported_as_unsupported() {
     let tail = wat::parse_str(r#"(module (func $f (return_call $f)))"#).unwrap();
     assert!(matches!(Module::new(&tail), Err(Error::Unsupported(_))));
 }
+
+/// Handlers must hand over to the next one by tail call (or the trampoline): a million
+/// iterations of calls, indirect calls, returns, `br_table`, memory and global ops must run
+/// on a 64 KiB host stack. A handler that dispatched by a plain call would overflow it.
+#[test]
+fn dispatch_runs_in_constant_host_stack() {
+    let wat = r#"(module
+        (type $t (func (param i32) (result i32)))
+        (table 2 funcref) (elem (i32.const 0) $inc $dec)
+        (memory 1) (global $g (mut i32) (i32.const 0))
+        (func $inc (type $t) (i32.add (local.get 0) (i32.const 1)))
+        (func $dec (type $t) (i32.sub (local.get 0) (i32.const 1)))
+        (func (export "spin") (param $n i32) (result i32) (local $acc i32)
+          (loop $next
+            (local.set $acc (call $inc (local.get $acc)))
+            (local.set $acc (call_indirect (type $t) (local.get $acc) (i32.and (local.get $n) (i32.const 1))))
+            (block $b (block $a
+              (br_table $a $b (i32.and (local.get $n) (i32.const 1))))
+              (i32.store (i32.const 8) (local.get $n)))
+            (global.set $g (i32.add (global.get $g) (i32.load (i32.const 8))))
+            (local.set $acc (select (local.get $acc) (i32.const 0) (local.get $n)))
+            (br_if $next (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+          (local.get $acc)))"#;
+    let wasm = wat::parse_str(wat).unwrap();
+    let spin = std::thread::Builder::new()
+        .stack_size(64 * 1024)
+        .spawn(move || {
+            let mut store = Store::new();
+            let module = Module::new(&wasm).unwrap();
+            let inst = Linker::new().instantiate(&mut store, &module).unwrap();
+            let spin = inst.get_func(&store, "spin").unwrap();
+            spin.call(&mut store, &[Value::I32(1_000_000)]).unwrap()
+        })
+        .unwrap();
+    // Even n: +1 then inc (+1); odd n: +1 then dec (-1). 500,000 even values of n.
+    assert_eq!(spin.join().unwrap(), [Value::I32(1_000_000)]);
+}

@@ -11,6 +11,7 @@ use super::cells::{get, set, MemValue};
 use super::{call_host, compiled, Executor, Exit, Frame, Regs};
 use crate::error::{Trap, TrapCode};
 use crate::interp::ops::{for_each_op, Instr, Slot};
+use crate::interp::CompiledFunc;
 use crate::runtime::{instantiate, FuncKind};
 use crate::values::PAGE_SIZE;
 
@@ -75,10 +76,10 @@ pub(super) fn run(regs: Regs, ex: &mut Executor<'_>) -> Exit {
 
 /// Enters wasm function `func` (called from the host) with its frame at `fp`, and runs it.
 pub(super) fn start(ex: &mut Executor<'_>, func: u32, fp: *mut u64) -> Exit {
-    let ip = match enter_frame(ex, func, fp) {
-        Ok(ip) => ip,
-        Err(trap) => return ex.trap(trap),
-    };
+    let ip = enter_frame(ex, func, fp);
+    if ip.is_null() {
+        return Exit::Trap;
+    }
     ex.current = func;
     let (mem, mem_len) = ex.memory_view();
     run(
@@ -93,27 +94,51 @@ pub(super) fn start(ex: &mut Executor<'_>, func: u32, fp: *mut u64) -> Exit {
 }
 
 /// Prepares a frame for `func` at `fp`: translates it if needed, checks that the frame fits
-/// in the value stack, zeroes its locals. Returns its first instruction.
-fn enter_frame(ex: &mut Executor<'_>, func: u32, fp: *mut u64) -> Result<*const Instr, Trap> {
-    let code = compiled(ex.store, func)?;
+/// in the value stack, zeroes its locals and writes its constant slots. Returns its first
+/// instruction, or null after recording a trap in `ex`.
+///
+/// Nothing here returns a `Trap` by value: a by-memory return slot in a handler would stop
+/// LLVM from turning the handler's final dispatch into a tail call.
+#[inline(always)]
+fn enter_frame(ex: &mut Executor<'_>, func: u32, fp: *mut u64) -> *const Instr {
+    let code = match compiled(ex.store, func) {
+        Some(code) => code,
+        None => translate_now(ex, func),
+    };
+    if code.is_null() {
+        return core::ptr::null();
+    }
     // SAFETY: translated code is boxed in the store and never freed while the store lives.
     let code = unsafe { &*code };
     let room = (ex.stack_end as usize - fp as usize) / core::mem::size_of::<u64>();
     if code.frame_size as usize > room {
-        return Err(Trap::new(TrapCode::StackExhausted));
+        ex.trap(Trap::new(TrapCode::StackExhausted));
+        return core::ptr::null();
     }
-    // SAFETY: the frame fits in the value stack (checked above).
+    // SAFETY: the frame fits in the value stack (checked above). Frames usually have few
+    // locals: volatile stores keep this a short loop instead of a call to `memset`.
     unsafe {
-        core::ptr::write_bytes(
-            fp.add(code.num_params as usize),
-            0,
-            (code.num_locals - code.num_params) as usize,
-        );
+        for slot in code.num_params..code.num_locals {
+            fp.add(slot as usize).write_volatile(0);
+        }
         for &(slot, value) in code.consts.iter() {
             *fp.add(slot as usize) = value;
         }
     }
-    Ok(code.code.as_ptr())
+    code.code.as_ptr()
+}
+
+/// Translates wasm function `func` on its first call; null after recording a trap.
+#[cold]
+#[inline(never)]
+fn translate_now(ex: &mut Executor<'_>, func: u32) -> *const CompiledFunc {
+    match super::translate_function(ex.store, func) {
+        Ok(code) => code,
+        Err(trap) => {
+            ex.trap(trap);
+            core::ptr::null()
+        }
+    }
 }
 
 /// Calls store function `callee` with its arguments at slot `base` of the current frame.
@@ -134,10 +159,10 @@ unsafe fn call(
             if ex.frames.len() >= ex.max_depth {
                 return ex.trap(Trap::new(TrapCode::StackExhausted));
             }
-            let entry = match enter_frame(ex, callee, new_fp) {
-                Ok(entry) => entry,
-                Err(trap) => return ex.trap(trap),
-            };
+            let entry = enter_frame(ex, callee, new_fp);
+            if entry.is_null() {
+                return Exit::Trap;
+            }
             ex.frames.push(Frame {
                 // SAFETY: the call is not the last instruction of its function.
                 ip: unsafe { ip.add(1) },
@@ -279,7 +304,7 @@ macro_rules! branch_handler {
 /// Declares the handler function of op `$name`, destructuring its fields.
 macro_rules! handler {
     ($name:ident($ip:ident, $fp:ident, $mem:ident, $len:ident, $ex:ident) { $($f:ident),* } => $body:block) => {
-        #[allow(non_snake_case, unused_variables, clippy::unused_unit)]
+        #[allow(non_snake_case, unused_variables, clippy::unused_unit, clippy::neg_cmp_op_on_partial_ord)]
         unsafe fn $name(
             $ip: *const Instr,
             $fp: *mut u64,

@@ -167,19 +167,25 @@ fn call_host(store: &mut Store, func: u32, base: usize, memory: Option<u32>) -> 
     Ok(())
 }
 
-/// The translated code of wasm function `func`, translating it on first use.
-fn compiled(store: &Store, func: u32) -> Result<*const CompiledFunc, Trap> {
+/// The translated code of wasm function `func`, if it was translated already.
+#[inline(always)]
+fn compiled(store: &Store, func: u32) -> Option<*const CompiledFunc> {
+    match &store.funcs[func as usize].kind {
+        FuncKind::Wasm { code, .. } => code.get().map(|code| &**code as *const CompiledFunc),
+        FuncKind::Host(_) => unreachable!("compiled() on a host function"),
+    }
+}
+
+/// Translates wasm function `func` and keeps the code in the store.
+fn translate_function(store: &Store, func: u32) -> Result<*const CompiledFunc, Trap> {
     let FuncKind::Wasm {
         instance,
         index,
         code,
     } = &store.funcs[func as usize].kind
     else {
-        unreachable!("compiled() on a host function");
+        unreachable!("translate_function() on a host function");
     };
-    if let Some(code) = code.get() {
-        return Ok(&**code);
-    }
     let module = &store.instances[*instance as usize].module;
     let translated = translate(module, *index)
         .map_err(|e| Trap::host(alloc::format!("cannot translate function: {e}")))?;

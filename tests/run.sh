@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it. Installs what it needs first (idempotent), then:
+# formatting and lints, unit + integration tests (incl. the spec suite in interp mode), the
+# no_std build for a Cortex-M target, the spec suite in release with both dispatch backends,
+# and a quick benchmark pass that cross-checks every result against the wasmi crate.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "toolchain components and targets"
+for component in rustfmt clippy; do
+    rustup component list --installed | grep -q "^$component" || rustup component add "$component"
+done
+for target in thumbv7em-none-eabihf; do
+    rustup target list --installed | grep -qx "$target" || rustup target add "$target"
+done
+
+step "format and lints"
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets -- -D warnings
+
+step "unit and integration tests"
+cargo test --workspace
+
+step "no_std core for thumbv7em-none-eabihf"
+cargo build -p iwasm --no-default-features --target thumbv7em-none-eabihf
+cargo clippy -p iwasm --no-default-features --target thumbv7em-none-eabihf -- -D warnings
+
+step "benchmark smoke run (results must match wasmi)"
+cargo run --release --bin bench -- --quick
+
+step "spec suite, portable (trampoline) dispatch"
+cargo run --release -p iwasm-tests --features iwasm/portable-dispatch --bin spec -- --mode interp > /tmp/iwasm-spec-portable.txt || { cat /tmp/iwasm-spec-portable.txt; exit 1; }
+tail -n 1 /tmp/iwasm-spec-portable.txt
+
+step "spec suite, release build (threaded dispatch)"
+cargo run --release --bin spec -- --mode interp
