@@ -13,10 +13,10 @@
 #![cfg_attr(not(feature = "std"), no_std)]
 #![warn(missing_docs)]
 
-#[cfg(all(unix, feature = "std"))]
-mod linux;
 #[cfg(not(all(unix, feature = "std")))]
 mod bare;
+#[cfg(all(unix, feature = "std"))]
+mod linux;
 
 #[cfg(not(all(unix, feature = "std")))]
 use bare as imp;

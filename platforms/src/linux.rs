@@ -46,7 +46,11 @@ pub(crate) fn map(len: usize, protection: Protection) -> Result<*mut u8, PalErro
 
 /// # Safety
 /// `ptr..ptr+len` must be a region returned by [`map`].
-pub(crate) unsafe fn protect(ptr: *mut u8, len: usize, protection: Protection) -> Result<(), PalError> {
+pub(crate) unsafe fn protect(
+    ptr: *mut u8,
+    len: usize,
+    protection: Protection,
+) -> Result<(), PalError> {
     // SAFETY: guaranteed by the caller.
     if unsafe { libc::mprotect(ptr.cast(), len, prot_flags(protection)) } == 0 {
         Ok(())
@@ -79,7 +83,10 @@ pub(crate) fn flush_icache(ptr: *const u8, len: usize) {
 }
 
 fn clock_ns(clock: libc::clockid_t) -> Result<u64, PalError> {
-    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
     // SAFETY: `ts` is a valid, writable timespec.
     if unsafe { libc::clock_gettime(clock, &mut ts) } != 0 {
         return Err(errno());
@@ -96,7 +103,10 @@ pub(crate) fn wall_ns() -> Result<u64, PalError> {
 }
 
 pub(crate) fn monotonic_resolution_ns() -> Result<u64, PalError> {
-    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
     // SAFETY: `ts` is a valid, writable timespec.
     if unsafe { libc::clock_getres(libc::CLOCK_MONOTONIC, &mut ts) } != 0 {
         return Err(errno());

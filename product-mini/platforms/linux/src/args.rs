@@ -1,0 +1,287 @@
+//! Command-line parsing, following WAMR's `iwasm`: options come first and stop at the module
+//! file; everything after the file belongs to the program (or to the `-f` function) and is
+//! passed on untouched, even when it starts with `-` (e.g. negative numbers).
+
+use std::ffi::{OsStr, OsString};
+use std::path::PathBuf;
+
+/// What the command line asks for.
+#[derive(Debug, PartialEq)]
+pub enum Command {
+    /// `-h` / `--help`: print the usage text.
+    Help,
+    /// `--version`: print the version.
+    Version,
+    /// Run a module.
+    Run(Options),
+}
+
+/// How to run a module.
+#[derive(Debug, Default, PartialEq)]
+pub struct Options {
+    /// The `.wasm` file.
+    pub file: PathBuf,
+    /// `-f <name>`: the export to call instead of `_start`.
+    pub function: Option<String>,
+    /// The arguments after the file: the function's parameters with `-f`, else the program's
+    /// arguments (its `argv[1..]` once WASI is supported).
+    pub args: Vec<OsString>,
+    /// `--stack-size=<bytes>`: the interpreter's value stack size, if given.
+    pub stack_size: Option<u32>,
+    /// `--heap-size=<bytes>`: accepted for WAMR compatibility; reserved for the WASI/libc heap.
+    #[allow(dead_code)] // read once WASI lands
+    pub heap_size: Option<u32>,
+    /// `-v=<0..5>`: the log level (WAMR's default is 2); reserved until the runtime logs.
+    #[allow(dead_code)] // read once logging lands
+    pub log_level: u8,
+}
+
+/// Why the command line was rejected.
+#[derive(Debug, PartialEq)]
+pub enum ArgError {
+    /// No module file was given (the usage text is the best answer).
+    NoFile,
+    /// Anything else, as a one-line message.
+    Invalid(String),
+}
+
+/// WAMR's default log level.
+const DEFAULT_LOG_LEVEL: u8 = 2;
+
+/// WAMR options that need WASI, which this build does not have yet.
+const WASI_OPTIONS: &[&str] = &[
+    "--env",
+    "--dir",
+    "--map-dir",
+    "--addr-pool",
+    "--allow-resolve",
+];
+
+/// Other WAMR options this build does not implement.
+const UNSUPPORTED_OPTIONS: &[&str] = &[
+    "--repl",
+    "--native-lib",
+    "--module-path",
+    "--max-threads",
+    "--timeout",
+    "--disable-bounds-checks",
+    "--jit-codecache-size",
+    "--llvm-jit-size-level",
+    "--llvm-jit-opt-level",
+    "--enable-segue",
+    "--gen-prof-file",
+    "-g",
+];
+
+/// Running modes of WAMR that this build does not have (it only interprets).
+const UNAVAILABLE_MODES: &[&str] = &["--fast-jit", "--jit", "--llvm-jit", "--multi-tier-jit"];
+
+/// The usage text printed by `--help`.
+pub fn usage(default_stack_bytes: usize) -> String {
+    format!(
+        "\
+Usage: iwasm [-options] wasm_file [args...]
+options:
+  -f|--function name       Specify a function name of the module to run rather
+                           than _start; args are its parameters
+  -v=n                     Set log verbose level (0 to 5, default is 2)
+  --interp                 Run the wasm app with interpreter mode (the only mode)
+  --stack-size=n           Set maximum stack size in bytes, default is {} KB
+  --heap-size=n            Set maximum heap size in bytes (reserved for the WASI
+                           libc heap; currently ignored)
+  --version                Show version information
+  -h|--help                Show this help
+",
+        default_stack_bytes / 1024
+    )
+}
+
+/// Parses the arguments after the program name.
+pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, ArgError> {
+    let mut args = args.into_iter();
+    let mut opts = Options {
+        log_level: DEFAULT_LOG_LEVEL,
+        ..Options::default()
+    };
+    while let Some(arg) = args.next() {
+        let bytes = arg.as_encoded_bytes();
+        if bytes == b"--" {
+            let file = args.next().ok_or(ArgError::NoFile)?;
+            return Ok(run(opts, file, args));
+        }
+        if bytes.first() != Some(&b'-') || bytes == b"-" {
+            return Ok(run(opts, arg, args));
+        }
+        let Some(text) = arg.to_str() else {
+            return Err(invalid(format!("unknown option {}", arg.to_string_lossy())));
+        };
+        let (name, value) = match text.split_once('=') {
+            Some((name, value)) => (name, Some(value)),
+            None => (text, None),
+        };
+        let no_value = || match value {
+            Some(_) => Err(invalid(format!("option {name} takes no value"))),
+            None => Ok(()),
+        };
+        match name {
+            "-h" | "--help" => {
+                no_value()?;
+                return Ok(Command::Help);
+            }
+            "--version" => {
+                no_value()?;
+                return Ok(Command::Version);
+            }
+            "-f" | "--function" => {
+                let function = match value {
+                    Some(v) => v.to_owned(),
+                    None => utf8(name, args.next())?,
+                };
+                if function.is_empty() {
+                    return Err(invalid(format!("option {name} needs a function name")));
+                }
+                opts.function = Some(function);
+            }
+            "--interp" => no_value()?,
+            "-v" => {
+                let level = number(name, value)?;
+                if level > 5 {
+                    return Err(invalid(format!("option -v takes 0 to 5, got {level}")));
+                }
+                opts.log_level = level as u8;
+            }
+            "--stack-size" => opts.stack_size = Some(number(name, value)?),
+            "--heap-size" => opts.heap_size = Some(number(name, value)?),
+            _ if UNAVAILABLE_MODES.contains(&name) => {
+                return Err(invalid(format!(
+                    "mode {name} is not available in this build"
+                )));
+            }
+            _ if WASI_OPTIONS.contains(&name) => {
+                return Err(invalid(format!(
+                    "option {name} needs WASI, which is not supported yet"
+                )));
+            }
+            _ if UNSUPPORTED_OPTIONS.contains(&name) => {
+                return Err(invalid(format!(
+                    "option {name} is not supported by this build"
+                )));
+            }
+            _ => return Err(invalid(format!("unknown option {text}"))),
+        }
+    }
+    Err(ArgError::NoFile)
+}
+
+/// The `Run` command for `file` and the arguments after it.
+fn run(mut opts: Options, file: OsString, rest: impl Iterator<Item = OsString>) -> Command {
+    opts.file = PathBuf::from(file);
+    opts.args = rest.collect();
+    Command::Run(opts)
+}
+
+/// An [`ArgError::Invalid`].
+fn invalid(message: String) -> ArgError {
+    ArgError::Invalid(message)
+}
+
+/// The value of option `name` given as the next argument, which must be UTF-8.
+fn utf8(name: &str, value: Option<OsString>) -> Result<String, ArgError> {
+    let value = value.ok_or_else(|| invalid(format!("option {name} needs a value")))?;
+    value
+        .into_string()
+        .map_err(|v: OsString| invalid(format!("invalid value for {name}: {}", lossy(&v))))
+}
+
+/// The decimal value of a `name=value` option.
+fn number(name: &str, value: Option<&str>) -> Result<u32, ArgError> {
+    let value = value.ok_or_else(|| invalid(format!("option {name} needs a value: {name}=n")))?;
+    value
+        .parse()
+        .map_err(|_| invalid(format!("invalid value for {name}: {value}")))
+}
+
+/// `s` for messages.
+fn lossy(s: &OsStr) -> String {
+    s.to_string_lossy().into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_strs(args: &[&str]) -> Result<Command, ArgError> {
+        parse(args.iter().map(OsString::from))
+    }
+
+    fn run_opts(args: &[&str]) -> Options {
+        match parse_strs(args) {
+            Ok(Command::Run(opts)) => opts,
+            other => panic!("expected Run, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn options_stop_at_the_file() {
+        let opts = run_opts(&[
+            "--stack-size=4096",
+            "-v=3",
+            "--interp",
+            "-f",
+            "add",
+            "m.wasm",
+            "-5",
+            "--help",
+        ]);
+        assert_eq!(opts.file, PathBuf::from("m.wasm"));
+        assert_eq!(opts.function.as_deref(), Some("add"));
+        assert_eq!(opts.args, vec![OsString::from("-5"), "--help".into()]);
+        assert_eq!(opts.stack_size, Some(4096));
+        assert_eq!(opts.log_level, 3);
+    }
+
+    #[test]
+    fn help_version_and_errors() {
+        assert_eq!(parse_strs(&["--version", "x"]), Ok(Command::Version));
+        assert_eq!(parse_strs(&["-h"]), Ok(Command::Help));
+        assert_eq!(parse_strs(&[]), Err(ArgError::NoFile));
+        assert_eq!(parse_strs(&["-f", "x"]), Err(ArgError::NoFile));
+        assert!(matches!(parse_strs(&["-f"]), Err(ArgError::Invalid(_))));
+        assert!(matches!(
+            parse_strs(&["-v=6", "m"]),
+            Err(ArgError::Invalid(_))
+        ));
+        assert!(matches!(
+            parse_strs(&["--stack-size", "m"]),
+            Err(ArgError::Invalid(_))
+        ));
+        assert!(matches!(
+            parse_strs(&["--bogus", "m"]),
+            Err(ArgError::Invalid(_))
+        ));
+        let Err(ArgError::Invalid(m)) = parse_strs(&["--llvm-jit", "m"]) else {
+            panic!("--llvm-jit accepted")
+        };
+        assert_eq!(m, "mode --llvm-jit is not available in this build");
+        let Err(ArgError::Invalid(m)) = parse_strs(&["--dir=.", "m"]) else {
+            panic!("--dir accepted")
+        };
+        assert!(m.contains("WASI"), "{m}");
+    }
+
+    #[test]
+    fn function_forms() {
+        assert_eq!(
+            run_opts(&["--function=fib", "m"]).function.as_deref(),
+            Some("fib")
+        );
+        assert_eq!(
+            run_opts(&["--function", "fib", "m"]).function.as_deref(),
+            Some("fib")
+        );
+        assert_eq!(
+            run_opts(&["--", "-odd.wasm"]).file,
+            PathBuf::from("-odd.wasm")
+        );
+    }
+}

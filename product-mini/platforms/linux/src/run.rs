@@ -1,0 +1,186 @@
+//! Loading, linking, instantiating and running a module as the options say.
+
+use std::io::Write;
+use std::path::Path;
+
+use iwasm::{Config, Error, Instance, Linker, Module, Store, Trap};
+
+use crate::args::Options;
+use crate::invoke;
+
+/// The most backtrace frames printed (a stack overflow has tens of thousands).
+const MAX_FRAMES: usize = 32;
+
+/// Why a run failed. Every failure exits with status 1.
+#[derive(Debug)]
+pub enum Failure {
+    /// A one-line message (printed after `iwasm: `).
+    Message(String),
+    /// A wasm trap (printed as `Exception: <message>` and the wasm backtrace).
+    Trap(Trap),
+}
+
+impl Failure {
+    /// Prints the failure to stderr.
+    pub fn report(&self) {
+        let mut text = match self {
+            Failure::Message(message) => format!("iwasm: {}\n", one_line(message)),
+            Failure::Trap(trap) => format!("Exception: {}\n", one_line(trap.message())),
+        };
+        if let Failure::Trap(trap) = self {
+            let frames = trap.backtrace();
+            for (depth, name) in frames.iter().enumerate().take(MAX_FRAMES) {
+                text.push_str(&format!("  #{depth:02} {name}\n"));
+            }
+            if frames.len() > MAX_FRAMES {
+                let more = frames.len() - MAX_FRAMES;
+                text.push_str(&format!("  ... {more} more frames\n"));
+            }
+        }
+        let _ = std::io::stderr().lock().write_all(text.as_bytes());
+    }
+}
+
+impl From<Error> for Failure {
+    fn from(error: Error) -> Failure {
+        match error {
+            Error::Trap(trap) => Failure::Trap(trap),
+            other => Failure::Message(other.to_string()),
+        }
+    }
+}
+
+/// The store limits the options ask for.
+pub fn config(opts: &Options) -> Config {
+    let mut config = Config::default();
+    if let Some(bytes) = opts.stack_size {
+        config.max_value_stack_slots = bytes as usize / 8;
+    }
+    config
+}
+
+/// Runs the module: its `_start`, or the `-f` function with the command-line arguments.
+pub fn run(opts: &Options) -> Result<(), Failure> {
+    let bytes = read_module(&opts.file)?;
+    let module = Module::new(&bytes)
+        .map_err(|e| Failure::Message(format!("{}: {e}", opts.file.display())))?;
+    let mut store = Store::with_config(config(opts));
+    // WASI will define its functions here (`wasi_snapshot_preview1.*`).
+    let linker = Linker::new();
+    check_imports(&linker, &module)?;
+    let instance = linker.instantiate(&mut store, &module)?;
+    match &opts.function {
+        Some(name) => call_function(&mut store, instance, name, opts),
+        None => call_start(&mut store, instance),
+    }
+}
+
+/// The file's bytes, if it is a wasm binary.
+fn read_module(path: &Path) -> Result<Vec<u8>, Failure> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        Failure::Message(format!(
+            "cannot read {}: {}",
+            path.display(),
+            io_message(&e)
+        ))
+    })?;
+    if bytes.starts_with(b"\0asm") {
+        return Ok(bytes);
+    }
+    let what = if bytes.starts_with(b"\0aot") {
+        "an AOT file, which this build cannot run"
+    } else if looks_like_wat(&bytes) {
+        "WebAssembly text; convert it to a binary with wat2wasm"
+    } else {
+        "not a WebAssembly binary (bad magic number)"
+    };
+    Err(Failure::Message(format!("{} is {what}", path.display())))
+}
+
+/// Whether `bytes` start like WebAssembly text: `(`, after blanks and `;;` comment lines.
+fn looks_like_wat(bytes: &[u8]) -> bool {
+    let mut rest = bytes.trim_ascii_start();
+    while rest.starts_with(b";;") {
+        let end = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
+        rest = rest[end..].trim_ascii_start();
+    }
+    rest.starts_with(b"(")
+}
+
+/// Fails on the first import the linker cannot provide.
+fn check_imports(linker: &Linker, module: &Module) -> Result<(), Failure> {
+    for (module_name, name) in module.import_names() {
+        if linker.get(module_name, name).is_none() {
+            let note = if module_name.starts_with("wasi") {
+                " (WASI is not supported yet)"
+            } else {
+                ""
+            };
+            return Err(Failure::Message(format!(
+                "unknown import {module_name}.{name}{note}"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Runs `_start` (WASI's entry point).
+fn call_start(store: &mut Store, instance: Instance) -> Result<(), Failure> {
+    let Some(start) = instance.get_func(store, "_start") else {
+        return Err(Failure::Message(
+            "no _start function; use -f to call an export".into(),
+        ));
+    };
+    if !start.ty(store).params().is_empty() {
+        return Err(Failure::Message(
+            "_start must take no parameters; use -f to call it".into(),
+        ));
+    }
+    start.call(store, &[])?;
+    Ok(())
+}
+
+/// Calls export `name` with the command-line arguments and prints its results.
+fn call_function(
+    store: &mut Store,
+    instance: Instance,
+    name: &str,
+    opts: &Options,
+) -> Result<(), Failure> {
+    let Some(func) = instance.get_func(store, name) else {
+        let mut exports: Vec<&str> = instance
+            .exports(store)
+            .filter(|(_, item)| matches!(item, iwasm::Extern::Func(_)))
+            .map(|(export, _)| export)
+            .collect();
+        exports.sort_unstable();
+        let available = if exports.is_empty() {
+            "the module exports no functions".to_owned()
+        } else {
+            format!("exported functions: {}", exports.join(", "))
+        };
+        return Err(Failure::Message(format!(
+            "no exported function {name} ({available})"
+        )));
+    };
+    let ty = func.ty(store);
+    let params = invoke::parse_params(name, &ty, &opts.args).map_err(Failure::Message)?;
+    let results = func.call(store, &params)?;
+    let line = format!("{}\n", invoke::format_results(&results));
+    let _ = std::io::stdout().lock().write_all(line.as_bytes());
+    Ok(())
+}
+
+/// An I/O error's text without Rust's ` (os error N)` suffix.
+fn io_message(error: &std::io::Error) -> String {
+    let text = error.to_string();
+    match text.find(" (os error ") {
+        Some(at) => text[..at].to_owned(),
+        None => text,
+    }
+}
+
+/// `text` on one line.
+fn one_line(text: &str) -> String {
+    text.lines().collect::<Vec<_>>().join(" ")
+}
