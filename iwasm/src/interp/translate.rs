@@ -204,6 +204,18 @@ macro_rules! binary {
     };
 }
 
+/// Emits an `i64` binary op `$op` whose immediate form `$imm` takes a sign-extended 32-bit
+/// immediate.
+macro_rules! binary64 {
+    ($t:ident, $op:ident, $imm:ident, $commutes:expr) => {
+        $t.binary64(
+            |dst, lhs, rhs| Instr::$op { dst, lhs, rhs },
+            |dst, lhs, imm| Some(Instr::$imm { dst, lhs, imm }),
+            $commutes,
+        )
+    };
+}
+
 macro_rules! unary {
     ($t:ident, $op:ident) => {
         $t.unary(|dst, src| Instr::$op { dst, src })
@@ -1048,56 +1060,16 @@ impl Translator<'_> {
             O::I32GeS => binary!(self, I32GeS, I32GeSImm, false),
             O::I32GeU => binary!(self, I32GeU, I32GeUImm, false),
             O::I64Eqz => unary!(self, I64Eqz),
-            O::I64Eq => self.binary64(
-                |dst, lhs, rhs| Instr::I64Eq { dst, lhs, rhs },
-                |dst, lhs, imm| Some(Instr::I64EqImm { dst, lhs, imm }),
-                true,
-            ),
-            O::I64Ne => self.binary64(
-                |dst, lhs, rhs| Instr::I64Ne { dst, lhs, rhs },
-                |dst, lhs, imm| Some(Instr::I64NeImm { dst, lhs, imm }),
-                true,
-            ),
-            O::I64LtS => self.binary64(
-                |dst, lhs, rhs| Instr::I64LtS { dst, lhs, rhs },
-                |dst, lhs, imm| Some(Instr::I64LtSImm { dst, lhs, imm }),
-                false,
-            ),
-            O::I64LtU => self.binary64(
-                |dst, lhs, rhs| Instr::I64LtU { dst, lhs, rhs },
-                |dst, lhs, imm| Some(Instr::I64LtUImm { dst, lhs, imm }),
-                false,
-            ),
-            O::I64GtS => self.binary64(
-                |dst, lhs, rhs| Instr::I64GtS { dst, lhs, rhs },
-                |dst, lhs, imm| Some(Instr::I64GtSImm { dst, lhs, imm }),
-                false,
-            ),
-            O::I64GtU => self.binary64(
-                |dst, lhs, rhs| Instr::I64GtU { dst, lhs, rhs },
-                |dst, lhs, imm| Some(Instr::I64GtUImm { dst, lhs, imm }),
-                false,
-            ),
-            O::I64LeS => self.binary64(
-                |dst, lhs, rhs| Instr::I64LeS { dst, lhs, rhs },
-                |dst, lhs, imm| Some(Instr::I64LeSImm { dst, lhs, imm }),
-                false,
-            ),
-            O::I64LeU => self.binary64(
-                |dst, lhs, rhs| Instr::I64LeU { dst, lhs, rhs },
-                |dst, lhs, imm| Some(Instr::I64LeUImm { dst, lhs, imm }),
-                false,
-            ),
-            O::I64GeS => self.binary64(
-                |dst, lhs, rhs| Instr::I64GeS { dst, lhs, rhs },
-                |dst, lhs, imm| Some(Instr::I64GeSImm { dst, lhs, imm }),
-                false,
-            ),
-            O::I64GeU => self.binary64(
-                |dst, lhs, rhs| Instr::I64GeU { dst, lhs, rhs },
-                |dst, lhs, imm| Some(Instr::I64GeUImm { dst, lhs, imm }),
-                false,
-            ),
+            O::I64Eq => binary64!(self, I64Eq, I64EqImm, true),
+            O::I64Ne => binary64!(self, I64Ne, I64NeImm, true),
+            O::I64LtS => binary64!(self, I64LtS, I64LtSImm, false),
+            O::I64LtU => binary64!(self, I64LtU, I64LtUImm, false),
+            O::I64GtS => binary64!(self, I64GtS, I64GtSImm, false),
+            O::I64GtU => binary64!(self, I64GtU, I64GtUImm, false),
+            O::I64LeS => binary64!(self, I64LeS, I64LeSImm, false),
+            O::I64LeU => binary64!(self, I64LeU, I64LeUImm, false),
+            O::I64GeS => binary64!(self, I64GeS, I64GeSImm, false),
+            O::I64GeU => binary64!(self, I64GeU, I64GeUImm, false),
             O::F32Eq => binary!(self, F32Eq),
             O::F32Ne => binary!(self, F32Ne),
             O::F32Lt => binary!(self, F32Lt),
@@ -1141,11 +1113,7 @@ impl Translator<'_> {
             O::I64Clz => unary!(self, I64Clz),
             O::I64Ctz => unary!(self, I64Ctz),
             O::I64Popcnt => unary!(self, I64Popcnt),
-            O::I64Add => self.binary64(
-                |dst, lhs, rhs| Instr::I64Add { dst, lhs, rhs },
-                |dst, lhs, imm| Some(Instr::I64AddImm { dst, lhs, imm }),
-                true,
-            ),
+            O::I64Add => binary64!(self, I64Add, I64AddImm, true),
             O::I64Sub => self.binary64(
                 |dst, lhs, rhs| Instr::I64Sub { dst, lhs, rhs },
                 |dst, lhs, imm| {
@@ -1157,45 +1125,17 @@ impl Translator<'_> {
                 },
                 false,
             ),
-            O::I64Mul => self.binary64(
-                |dst, lhs, rhs| Instr::I64Mul { dst, lhs, rhs },
-                |dst, lhs, imm| Some(Instr::I64MulImm { dst, lhs, imm }),
-                true,
-            ),
+            O::I64Mul => binary64!(self, I64Mul, I64MulImm, true),
             O::I64DivS => binary!(self, I64DivS),
             O::I64DivU => binary!(self, I64DivU),
             O::I64RemS => binary!(self, I64RemS),
             O::I64RemU => binary!(self, I64RemU),
-            O::I64And => self.binary64(
-                |dst, lhs, rhs| Instr::I64And { dst, lhs, rhs },
-                |dst, lhs, imm| Some(Instr::I64AndImm { dst, lhs, imm }),
-                true,
-            ),
-            O::I64Or => self.binary64(
-                |dst, lhs, rhs| Instr::I64Or { dst, lhs, rhs },
-                |dst, lhs, imm| Some(Instr::I64OrImm { dst, lhs, imm }),
-                true,
-            ),
-            O::I64Xor => self.binary64(
-                |dst, lhs, rhs| Instr::I64Xor { dst, lhs, rhs },
-                |dst, lhs, imm| Some(Instr::I64XorImm { dst, lhs, imm }),
-                true,
-            ),
-            O::I64Shl => self.binary64(
-                |dst, lhs, rhs| Instr::I64Shl { dst, lhs, rhs },
-                |dst, lhs, imm| Some(Instr::I64ShlImm { dst, lhs, imm }),
-                false,
-            ),
-            O::I64ShrS => self.binary64(
-                |dst, lhs, rhs| Instr::I64ShrS { dst, lhs, rhs },
-                |dst, lhs, imm| Some(Instr::I64ShrSImm { dst, lhs, imm }),
-                false,
-            ),
-            O::I64ShrU => self.binary64(
-                |dst, lhs, rhs| Instr::I64ShrU { dst, lhs, rhs },
-                |dst, lhs, imm| Some(Instr::I64ShrUImm { dst, lhs, imm }),
-                false,
-            ),
+            O::I64And => binary64!(self, I64And, I64AndImm, true),
+            O::I64Or => binary64!(self, I64Or, I64OrImm, true),
+            O::I64Xor => binary64!(self, I64Xor, I64XorImm, true),
+            O::I64Shl => binary64!(self, I64Shl, I64ShlImm, false),
+            O::I64ShrS => binary64!(self, I64ShrS, I64ShrSImm, false),
+            O::I64ShrU => binary64!(self, I64ShrU, I64ShrUImm, false),
             O::I64Rotl => binary!(self, I64Rotl),
             O::I64Rotr => binary!(self, I64Rotr),
             O::F32Abs => unary!(self, F32Abs),

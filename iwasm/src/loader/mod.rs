@@ -150,18 +150,89 @@ impl Module {
     }
 }
 
-/// Validates with the supported feature set. wasmparser reports a construct of a disabled
-/// proposal as "... support is not enabled" (or "... proposal not enabled"): such modules are unsupported, not invalid.
+/// Validates with the supported feature set. A module that fails only because it uses a
+/// proposal beyond what this runtime executes is unsupported, not invalid: it validates with
+/// every proposal enabled, or (for proposals wasmparser is built without, like SIMD)
+/// wasmparser says the proposal "is not enabled".
 fn validate(bytes: &[u8]) -> Result<(), Error> {
     let mut validator = wasmparser::Validator::new_with_features(supported_features());
-    match validator.validate_all(bytes) {
-        Ok(_) => Ok(()),
-        Err(err)
-            if err.message().contains("support is not enabled")
-                || err.message().contains("proposal not enabled") =>
-        {
-            Err(Error::Unsupported(err.message().into()))
-        }
-        Err(err) => Err(Error::Load(err.message().into())),
+    let Err(err) = validator.validate_all(bytes) else {
+        return Ok(());
+    };
+    let message = err.message();
+    let disabled_proposal = message.contains("not enabled") || message.contains("must be enabled");
+    let valid_with_all = wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all())
+        .validate_all(bytes)
+        .is_ok();
+    if disabled_proposal || valid_with_all {
+        Err(Error::Unsupported(message.into()))
+    } else {
+        Err(Error::Load(message.into()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(wat: &str) -> Result<Module, Error> {
+        Module::new(&wat::parse_str(wat).expect("valid wat"))
+    }
+
+    #[test]
+    fn decodes_index_spaces_imports_first() {
+        let module = load(
+            r#"(module
+                (import "env" "f" (func $f (param i32)))
+                (import "env" "g" (global $g i64))
+                (import "env" "t" (table 1 funcref))
+                (func $own (export "own") (result i32) (i32.const 1))
+                (memory (export "mem") 1 3)
+                (global (mut f32) (f32.const 0.5))
+                (elem declare func $own)
+                (data "\01\02")
+                (start $own2) (func $own2))"#,
+        )
+        .unwrap();
+        let info = &module.info;
+        assert_eq!(info.num_imported_funcs, 1);
+        assert_eq!(info.funcs.len(), 3);
+        assert_eq!(info.globals.len(), 2);
+        assert_eq!(info.num_imported_globals, 1);
+        assert_eq!(info.global_inits, [ConstExpr::F32(0.5f32.to_bits())]);
+        assert_eq!(
+            info.memories,
+            [MemoryType {
+                min: 1,
+                max: Some(3)
+            }]
+        );
+        assert_eq!(info.exports["own"], (ExportKind::Func, 1));
+        assert_eq!(info.exports["mem"], (ExportKind::Memory, 0));
+        assert_eq!(info.start, Some(2));
+        assert!(matches!(info.elements[0].mode, ElementMode::Declared));
+        assert_eq!(&info.bytes[info.data[0].bytes.clone()], &[1, 2]);
+        assert_eq!(info.bodies.len(), 2);
+        let names: Vec<_> = module.import_names().collect();
+        assert_eq!(names, [("env", "f"), ("env", "g"), ("env", "t")]);
+    }
+
+    #[test]
+    fn function_names_come_from_the_name_section() {
+        let module = load(r#"(module (func $alpha) (func) (func $gamma))"#).unwrap();
+        assert_eq!(module.info.func_name(0), "alpha");
+        assert_eq!(module.info.func_name(1), "$f1");
+        assert_eq!(module.info.func_name(2), "gamma");
+    }
+
+    #[test]
+    fn invalid_and_unsupported_are_told_apart() {
+        let invalid = load(r#"(module (func (result i32)))"#).unwrap_err();
+        assert!(matches!(invalid, Error::Load(_)), "{invalid:?}");
+        let unsupported = load(r#"(module (memory i64 1))"#).unwrap_err();
+        assert!(
+            matches!(unsupported, Error::Unsupported(_)),
+            "{unsupported:?}"
+        );
     }
 }
