@@ -29,6 +29,8 @@ pub enum TrapCode {
     StackExhausted,
     /// A host function returned an error.
     Host,
+    /// The program asked to exit (WASI `proc_exit`); see [`Trap::exit_code`].
+    Exit,
 }
 
 impl TrapCode {
@@ -46,6 +48,7 @@ impl TrapCode {
             TrapCode::InvalidConversionToInteger => "invalid conversion to integer",
             TrapCode::StackExhausted => "call stack exhausted",
             TrapCode::Host => "host error",
+            TrapCode::Exit => "program exited",
         }
     }
 }
@@ -55,6 +58,7 @@ impl TrapCode {
 pub struct Trap {
     code: TrapCode,
     message: Option<String>,
+    exit_code: Option<i32>,
     backtrace: Vec<String>,
 }
 
@@ -64,16 +68,29 @@ impl Trap {
         Trap {
             code,
             message: None,
+            exit_code: None,
             backtrace: Vec::new(),
         }
+    }
+
+    /// Ends the running program with exit status `status` (how WASI `proc_exit` unwinds).
+    pub fn exit(status: i32) -> Trap {
+        Trap {
+            exit_code: Some(status),
+            ..Trap::new(TrapCode::Exit)
+        }
+    }
+
+    /// The exit status, if this trap is a requested exit rather than an error.
+    pub fn exit_code(&self) -> Option<i32> {
+        self.exit_code
     }
 
     /// A trap raised by a host function, with its own message.
     pub fn host(message: impl Into<String>) -> Trap {
         Trap {
-            code: TrapCode::Host,
             message: Some(message.into()),
-            backtrace: Vec::new(),
+            ..Trap::new(TrapCode::Host)
         }
     }
 

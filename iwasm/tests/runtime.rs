@@ -213,3 +213,22 @@ fn dispatch_runs_in_constant_host_stack() {
     // Even n: +1 then inc (+1); odd n: +1 then dec (-1). 500,000 even values of n.
     assert_eq!(spin.join().unwrap(), [Value::I32(1_000_000)]);
 }
+
+#[test]
+fn host_exit_unwinds_with_its_status() {
+    let mut store = Store::new();
+    let mut linker = Linker::new();
+    let exit = Func::wrap(&mut store, |status: i32| -> Result<(), Trap> {
+        Err(Trap::exit(status))
+    });
+    linker.define("env", "exit", exit);
+    let inst = instantiate(
+        r#"(module (import "env" "exit" (func $exit (param i32)))
+             (func (export "main") (call $exit (i32.const 3)) unreachable))"#,
+        &mut store,
+        &linker,
+    );
+    let main = inst.get_func(&store, "main").unwrap();
+    let trap = trap_of(main.call(&mut store, &[]));
+    assert_eq!((trap.code(), trap.exit_code()), (TrapCode::Exit, Some(3)));
+}
