@@ -232,3 +232,25 @@ fn host_exit_unwinds_with_its_status() {
     let trap = trap_of(main.call(&mut store, &[]));
     assert_eq!((trap.code(), trap.exit_code()), (TrapCode::Exit, Some(3)));
 }
+
+#[test]
+fn block_results_forward_only_into_the_next_local_set() {
+    // The block's result becomes a loop parameter; the loop's first operator sets a local from
+    // it. Each back edge passes a new parameter, so that `local.set` must stay in the loop
+    // rather than be folded into the block's result definition before the loop.
+    let mut store = Store::new();
+    let inst = instantiate(
+        r#"(module (func (export "f") (result i32) (local $x i32) (local $n i32)
+             (block (result i32) (i32.const 1))
+             (loop (param i32)
+               (local.set $x)
+               (local.set $n (i32.add (local.get $n) (i32.const 1)))
+               (br_if 0 (i32.add (local.get $x) (i32.const 1)) (i32.lt_u (local.get $n) (i32.const 3)))
+               (drop))
+             (local.get $x)))"#,
+        &mut store,
+        &Linker::new(),
+    );
+    let f = inst.get_func(&store, "f").unwrap();
+    assert_eq!(f.call(&mut store, &[]).unwrap(), [Value::I32(3)]);
+}

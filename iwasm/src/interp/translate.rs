@@ -861,6 +861,10 @@ impl Translator<'_> {
     }
 
     fn operator(&mut self, op: Operator<'_>) -> Result<(), Error> {
+        // A block's result definitions may only be redirected by the operator right after it.
+        if !matches!(op, Operator::LocalSet { .. } | Operator::LocalTee { .. }) {
+            self.forward = None;
+        }
         if self.skip_dead(&op) {
             return Ok(());
         }
