@@ -35,6 +35,8 @@ mod interp;
 mod loader;
 mod runtime;
 mod values;
+#[cfg(all(feature = "wasi", unix))]
+pub mod wasi;
 
 pub use error::{Error, Trap, TrapCode};
 pub use loader::Module;

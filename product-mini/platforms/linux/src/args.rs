@@ -24,16 +24,21 @@ pub struct Options {
     /// `-f <name>`: the export to call instead of `_start`.
     pub function: Option<String>,
     /// The arguments after the file: the function's parameters with `-f`, else the program's
-    /// arguments (its `argv[1..]` once WASI is supported).
+    /// arguments (its `argv[1..]`).
     pub args: Vec<OsString>,
     /// `--stack-size=<bytes>`: the interpreter's value stack size, if given.
     pub stack_size: Option<u32>,
     /// `--heap-size=<bytes>`: accepted for WAMR compatibility; reserved for the WASI/libc heap.
     #[allow(dead_code)] // read once WASI lands
     pub heap_size: Option<u32>,
-    /// `-v=<0..5>`: the log level (WAMR's default is 2); reserved until the runtime logs.
-    #[allow(dead_code)] // read once logging lands
+    /// `-v=<0..5>`: the log level (WAMR's default is 2).
     pub log_level: u8,
+    /// `--dir=<dir>` (repeatable): host directories preopened at the same guest path.
+    pub dirs: Vec<PathBuf>,
+    /// `--map-dir=<guest::host>` (repeatable): host directories preopened at a guest path.
+    pub map_dirs: Vec<(String, PathBuf)>,
+    /// `--env=<NAME=value>` (repeatable): the program's environment variables.
+    pub env: Vec<(String, String)>,
 }
 
 /// Why the command line was rejected.
@@ -48,14 +53,8 @@ pub enum ArgError {
 /// WAMR's default log level.
 const DEFAULT_LOG_LEVEL: u8 = 2;
 
-/// WAMR options that need WASI, which this build does not have yet.
-const WASI_OPTIONS: &[&str] = &[
-    "--env",
-    "--dir",
-    "--map-dir",
-    "--addr-pool",
-    "--allow-resolve",
-];
+/// WAMR's WASI socket options: this build grants no sockets.
+const SOCKET_OPTIONS: &[&str] = &["--addr-pool", "--allow-resolve"];
 
 /// Other WAMR options this build does not implement.
 const UNSUPPORTED_OPTIONS: &[&str] = &[
@@ -89,6 +88,15 @@ options:
   --stack-size=n           Set maximum stack size in bytes, default is {} KB
   --heap-size=n            Set maximum heap size in bytes (reserved for the WASI
                            libc heap; currently ignored)
+  --env=<env>              Pass wasi environment variables with \"key=value\"
+                           to the program, for example:
+                             --env=\"key1=value1\" --env=\"key2=value2\"
+  --dir=<dir>              Grant wasi access to the given host directories
+                           to the program, for example:
+                             --dir=<dir1> --dir=<dir2>
+  --map-dir=<guest::host>  Grant wasi access to the given host directories
+                           to the program at a specific guest path, for example:
+                             --map-dir=<guest-path1::host-path1>
   --version                Show version information
   -h|--help                Show this help
 ",
@@ -157,9 +165,34 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, ArgErr
                     "mode {name} is not available in this build"
                 )));
             }
-            _ if WASI_OPTIONS.contains(&name) => {
+            "--dir" => {
+                let dir = value
+                    .filter(|v| !v.is_empty())
+                    .ok_or_else(|| invalid("option --dir needs a value: --dir=<dir>".into()))?;
+                opts.dirs.push(PathBuf::from(dir));
+            }
+            "--map-dir" => {
+                let mapping = value.and_then(|v| v.split_once("::"));
+                let Some((guest, host)) = mapping.filter(|(g, h)| !g.is_empty() && !h.is_empty())
+                else {
+                    return Err(invalid(
+                        "option --map-dir needs a value: --map-dir=<guest::host>".into(),
+                    ));
+                };
+                opts.map_dirs.push((guest.to_owned(), PathBuf::from(host)));
+            }
+            "--env" => {
+                let var = value.and_then(|v| v.split_once('='));
+                let Some((key, val)) = var.filter(|(k, _)| !k.is_empty()) else {
+                    return Err(invalid(
+                        "option --env needs a value: --env=NAME=value".into(),
+                    ));
+                };
+                opts.env.push((key.to_owned(), val.to_owned()));
+            }
+            _ if SOCKET_OPTIONS.contains(&name) => {
                 return Err(invalid(format!(
-                    "option {name} needs WASI, which is not supported yet"
+                    "option {name} is not supported: this build grants no sockets"
                 )));
             }
             _ if UNSUPPORTED_OPTIONS.contains(&name) => {
@@ -263,10 +296,44 @@ mod tests {
             panic!("--llvm-jit accepted")
         };
         assert_eq!(m, "mode --llvm-jit is not available in this build");
-        let Err(ArgError::Invalid(m)) = parse_strs(&["--dir=.", "m"]) else {
-            panic!("--dir accepted")
-        };
-        assert!(m.contains("WASI"), "{m}");
+        assert!(matches!(
+            parse_strs(&["--map-dir=/a", "m"]),
+            Err(ArgError::Invalid(_))
+        ));
+        assert!(matches!(
+            parse_strs(&["--env=novalue", "m"]),
+            Err(ArgError::Invalid(_))
+        ));
+        assert!(matches!(
+            parse_strs(&["--dir", "m"]),
+            Err(ArgError::Invalid(_))
+        ));
+    }
+
+    #[test]
+    fn wasi_options() {
+        let opts = run_opts(&[
+            "--dir=.",
+            "--dir=/tmp",
+            "--map-dir=/data::/srv/data",
+            "--env=A=1",
+            "--env=B=x=y",
+            "m.wasm",
+            "arg",
+        ]);
+        assert_eq!(opts.dirs, vec![PathBuf::from("."), PathBuf::from("/tmp")]);
+        assert_eq!(
+            opts.map_dirs,
+            vec![("/data".to_owned(), PathBuf::from("/srv/data"))]
+        );
+        assert_eq!(
+            opts.env,
+            vec![
+                ("A".to_owned(), "1".to_owned()),
+                ("B".to_owned(), "x=y".to_owned())
+            ]
+        );
+        assert_eq!(opts.args, vec![OsString::from("arg")]);
     }
 
     #[test]

@@ -5,8 +5,11 @@
 //! iwasm [options] -f <name> <file.wasm> [args...]  call export <name>, print its results
 //! ```
 //!
-//! Every failure (bad options, unreadable or invalid module, unknown import, trap) is reported
-//! on stderr and exits with status 1.
+//! The program gets WASI preview 1: `argv` is the module path as given and the arguments after it,
+//! `--dir`/`--map-dir` grant directories, `--env` sets variables. The guest's `proc_exit`
+//! status becomes the exit status (a normal return from `_start` is 0). Every failure (bad
+//! options, unreadable or invalid module, unknown import, trap) is reported on stderr and
+//! exits with status 1.
 
 mod args;
 mod invoke;
@@ -28,8 +31,9 @@ fn main() -> ExitCode {
             print_to(std::io::stdout(), &version);
             ExitCode::SUCCESS
         }
-        Ok(Command::Run(opts)) => match run::run(&opts) {
-            Ok(()) => ExitCode::SUCCESS,
+        Ok(Command::Run(opts)) => match run_with_logging(&opts) {
+            // The low 8 bits, as a process exit status has.
+            Ok(status) => ExitCode::from(status as u8),
             Err(failure) => {
                 failure.report();
                 ExitCode::FAILURE
@@ -47,6 +51,31 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Sets up logging, then runs the module.
+fn run_with_logging(opts: &args::Options) -> Result<i32, run::Failure> {
+    init_logging(opts.log_level);
+    run::run(opts)
+}
+
+/// Logs to stderr at the level `-v` gives (0: off, 1: error, 2: warn, 3: info, 4: debug,
+/// 5: trace); `RUST_LOG`, when set, overrides it.
+fn init_logging(level: u8) {
+    let filter = match level {
+        0 => log::LevelFilter::Off,
+        1 => log::LevelFilter::Error,
+        2 => log::LevelFilter::Warn,
+        3 => log::LevelFilter::Info,
+        4 => log::LevelFilter::Debug,
+        _ => log::LevelFilter::Trace,
+    };
+    let mut builder = env_logger::Builder::new();
+    builder.filter_level(filter);
+    if let Ok(spec) = std::env::var("RUST_LOG") {
+        builder.parse_filters(&spec);
+    }
+    let _ = builder.try_init();
 }
 
 /// The usage text, with the actual default stack size.

@@ -3,6 +3,7 @@
 use std::io::Write;
 use std::path::Path;
 
+use iwasm::wasi::WasiCtxBuilder;
 use iwasm::{Config, Error, Instance, Linker, Module, Store, Trap};
 
 use crate::args::Options;
@@ -60,19 +61,50 @@ pub fn config(opts: &Options) -> Config {
 }
 
 /// Runs the module: its `_start`, or the `-f` function with the command-line arguments.
-pub fn run(opts: &Options) -> Result<(), Failure> {
+/// Returns the exit status: the guest's `proc_exit` code, else 0.
+pub fn run(opts: &Options) -> Result<i32, Failure> {
     let bytes = read_module(&opts.file)?;
     let module = Module::new(&bytes)
         .map_err(|e| Failure::Message(format!("{}: {e}", opts.file.display())))?;
     let mut store = Store::with_config(config(opts));
-    // WASI will define its functions here (`wasi_snapshot_preview1.*`).
-    let linker = Linker::new();
+    let mut linker = Linker::new();
+    iwasm::wasi::add_to_linker(&mut linker, &mut store, wasi_ctx(opts)?);
     check_imports(&linker, &module)?;
-    let instance = linker.instantiate(&mut store, &module)?;
-    match &opts.function {
-        Some(name) => call_function(&mut store, instance, name, opts),
-        None => call_start(&mut store, instance),
+    let outcome = linker
+        .instantiate(&mut store, &module)
+        .map_err(Failure::from)
+        .and_then(|instance| match &opts.function {
+            Some(name) => call_function(&mut store, instance, name, opts).map(|()| 0),
+            None => call_start(&mut store, instance),
+        });
+    match outcome {
+        Ok(status) => Ok(status),
+        Err(Failure::Trap(trap)) if trap.exit_code().is_some() => {
+            let status = trap.exit_code().unwrap_or(0);
+            log::debug!("program exited with status {status}");
+            Ok(status)
+        }
+        Err(failure) => Err(failure),
     }
+}
+
+/// The WASI context the options ask for: argv is the module path as given (as WAMR does) and
+/// the arguments after it.
+fn wasi_ctx(opts: &Options) -> Result<iwasm::wasi::WasiCtx, Failure> {
+    let mut builder = WasiCtxBuilder::new();
+    builder.arg(&opts.file).args(&opts.args).inherit_stdio();
+    for (key, value) in &opts.env {
+        builder.env(key, value);
+    }
+    for dir in &opts.dirs {
+        builder.preopened_dir(dir, dir.to_string_lossy());
+    }
+    for (guest, host) in &opts.map_dirs {
+        builder.preopened_dir(host, guest.as_str());
+    }
+    builder
+        .build()
+        .map_err(|e| Failure::Message(format!("cannot open directory {}", io_message(&e))))
 }
 
 /// The file's bytes, if it is a wasm binary.
@@ -112,7 +144,7 @@ fn check_imports(linker: &Linker, module: &Module) -> Result<(), Failure> {
     for (module_name, name) in module.import_names() {
         if linker.get(module_name, name).is_none() {
             let note = if module_name.starts_with("wasi") {
-                " (WASI is not supported yet)"
+                " (only wasi_snapshot_preview1 is supported)"
             } else {
                 ""
             };
@@ -124,8 +156,8 @@ fn check_imports(linker: &Linker, module: &Module) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Runs `_start` (WASI's entry point).
-fn call_start(store: &mut Store, instance: Instance) -> Result<(), Failure> {
+/// Runs `_start` (WASI's entry point); a normal return is exit status 0.
+fn call_start(store: &mut Store, instance: Instance) -> Result<i32, Failure> {
     let Some(start) = instance.get_func(store, "_start") else {
         return Err(Failure::Message(
             "no _start function; use -f to call an export".into(),
@@ -137,7 +169,7 @@ fn call_start(store: &mut Store, instance: Instance) -> Result<(), Failure> {
         ));
     }
     start.call(store, &[])?;
-    Ok(())
+    Ok(0)
 }
 
 /// Calls export `name` with the command-line arguments and prints its results.
