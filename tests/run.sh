@@ -15,6 +15,8 @@ done
 for target in thumbv7em-none-eabihf; do
     rustup target list --installed | grep -qx "$target" || rustup target add "$target"
 done
+# wasm32-wasip1 Rust target, clang + wasi-libc for the WASI end-to-end test programs.
+bash tests/setup-wasm-toolchains.sh
 
 step "format and lints"
 cargo fmt --all -- --check

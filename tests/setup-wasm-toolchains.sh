@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs the toolchains that compile the WASI test programs of the `iwasm` command
+# (product-mini/platforms/linux/tests/programs/): Rust's wasm32-wasip1 target, and clang + lld
+# + wasi-libc + the wasm32 compiler-rt builtins for the C programs. Idempotent: a second run
+# only checks, and touches the network only when something is missing.
+set -euo pipefail
+
+# Rust: the wasm32-wasip1 standard library.
+if ! rustup target list --installed | grep -qx wasm32-wasip1; then
+    rustup target add wasm32-wasip1
+fi
+
+# C: Debian's packages (the sysroot lands in /usr/share/wasi-sysroot).
+apt_packages=(clang lld wasi-libc libclang-rt-dev-wasm32)
+missing=()
+for package in "${apt_packages[@]}"; do
+    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+    sudo=()
+    [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+    "${sudo[@]}" apt-get update -q
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends \
+        "${missing[@]}"
+fi
+
+# Check that the result actually links a WASI program, so a broken install fails here, not in
+# the tests. (Debian's clang finds wasi-libc in /usr/{include,lib}/wasm32-wasi by itself.)
+probe="$(mktemp -d)"
+trap 'rm -rf "$probe"' EXIT
+printf '#include <stdio.h>\nint main(void) { puts("ok"); return 0; }\n' >"$probe/probe.c"
+clang --target=wasm32-wasi -O2 "$probe/probe.c" -o "$probe/probe.wasm" || {
+    echo "setup-wasm-toolchains: clang cannot link a wasm32-wasi program" >&2
+    exit 1
+}
