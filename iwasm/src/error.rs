@@ -123,11 +123,21 @@ impl From<TrapCode> for Trap {
     }
 }
 
+/// [`Trap`]'s `Display` shows at most this many frames of the backtrace.
+const SHOWN_FRAMES: usize = 16;
+
 impl fmt::Display for Trap {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.message())?;
-        for (depth, name) in self.backtrace.iter().enumerate() {
+        for (depth, name) in self.backtrace.iter().take(SHOWN_FRAMES).enumerate() {
             write!(f, "\n  #{depth:02} {name}")?;
+        }
+        if self.backtrace.len() > SHOWN_FRAMES {
+            write!(
+                f,
+                "\n  ... {} more frames",
+                self.backtrace.len() - SHOWN_FRAMES
+            )?;
         }
         Ok(())
     }

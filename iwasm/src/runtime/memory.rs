@@ -24,10 +24,8 @@ impl MemoryInst {
                 ty.min
             )));
         }
-        let mut data = Vec::new();
-        data.try_reserve_exact(ty.min as usize * PAGE_SIZE)
-            .map_err(|_| Error::Resource("out of memory allocating linear memory".into()))?;
-        data.resize(ty.min as usize * PAGE_SIZE, 0);
+        let data = zeroed_vec(ty.min as usize * PAGE_SIZE)
+            .ok_or_else(|| Error::Resource("out of memory allocating linear memory".into()))?;
         Ok(MemoryInst { data, ty, limit })
     }
 
@@ -48,6 +46,29 @@ impl MemoryInst {
         self.data.resize(new_len, 0);
         Some(old)
     }
+}
+
+/// Element types whose all-zero bit pattern is a valid value.
+pub(crate) trait Zeroable: Copy {}
+impl Zeroable for u8 {}
+impl Zeroable for u64 {}
+
+/// A zero-filled vector of `len` elements, allocated fallibly with `alloc_zeroed`: large
+/// sizes get zero pages from the OS that cost no memory until touched (an 8 MiB value stack
+/// or a module's initial memory does not show up in RSS until used).
+pub(crate) fn zeroed_vec<T: Zeroable>(len: usize) -> Option<Vec<T>> {
+    let layout = core::alloc::Layout::array::<T>(len).ok()?;
+    if layout.size() == 0 {
+        return Some(Vec::new());
+    }
+    // SAFETY: the layout has a non-zero size.
+    let ptr = unsafe { alloc::alloc::alloc_zeroed(layout) };
+    if ptr.is_null() {
+        return None;
+    }
+    // SAFETY: `ptr` was allocated by the global allocator with `T`'s array layout for `len`
+    // elements, all zero, which is a valid `T` (`Zeroable`).
+    Some(unsafe { Vec::from_raw_parts(ptr.cast::<T>(), len, len) })
 }
 
 impl Memory {

@@ -16,7 +16,7 @@ use core::cell::OnceCell;
 
 pub use func::{Caller, HostFunc, IntoFunc, WasmType};
 pub use linker::Linker;
-pub(crate) use memory::MemoryInst;
+pub(crate) use memory::{zeroed_vec, MemoryInst};
 pub(crate) use table::TableInst;
 
 use crate::error::Error;

@@ -101,12 +101,8 @@ pub(crate) fn invoke(
     args: &[Value],
 ) -> Result<Vec<Value>, Trap> {
     if store.stack.is_empty() {
-        let mut stack = Vec::new();
-        stack
-            .try_reserve_exact(store.config.max_value_stack_slots)
-            .map_err(|_| Trap::new(TrapCode::StackExhausted))?;
-        stack.resize(store.config.max_value_stack_slots, 0);
-        store.stack = stack;
+        store.stack = crate::runtime::zeroed_vec(store.config.max_value_stack_slots)
+            .ok_or_else(|| Trap::new(TrapCode::StackExhausted))?;
     }
     let base = store.stack_in_use;
     let cells = ty.params().len().max(ty.results().len());
