@@ -28,9 +28,11 @@ pub struct Options {
     pub args: Vec<OsString>,
     /// `--stack-size=<bytes>`: the interpreter's value stack size, if given.
     pub stack_size: Option<u32>,
-    /// `--heap-size=<bytes>`: accepted for WAMR compatibility; reserved for the WASI/libc heap.
-    #[allow(dead_code)] // read once WASI lands
+    /// `--heap-size=<bytes>`: accepted for WAMR compatibility (WAMR's runtime-managed app
+    /// heap; WASI programs here bring their own allocator, so it has no effect).
     pub heap_size: Option<u32>,
+    /// `--repl`: read `function args...` lines from stdin and run them.
+    pub repl: bool,
     /// `-v=<0..5>`: the log level (WAMR's default is 2).
     pub log_level: u8,
     /// `--dir=<dir>` (repeatable): host directories preopened at the same guest path.
@@ -58,7 +60,6 @@ const SOCKET_OPTIONS: &[&str] = &["--addr-pool", "--allow-resolve"];
 
 /// Other WAMR options this build does not implement.
 const UNSUPPORTED_OPTIONS: &[&str] = &[
-    "--repl",
     "--native-lib",
     "--module-path",
     "--max-threads",
@@ -97,6 +98,9 @@ options:
   --map-dir=<guest::host>  Grant wasi access to the given host directories
                            to the program at a specific guest path, for example:
                              --map-dir=<guest-path1::host-path1>
+  --repl                   Start a very simple REPL (read-eval-print-loop) mode
+                           that runs commands in the form of \"FUNC ARG...\"
+                           (\"__exit__\" or end of input quits)
   --version                Show version information
   -h|--help                Show this help
 ",
@@ -151,6 +155,10 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, ArgErr
                 opts.function = Some(function);
             }
             "--interp" => no_value()?,
+            "--repl" => {
+                no_value()?;
+                opts.repl = true;
+            }
             "-v" => {
                 let level = number(name, value)?;
                 if level > 5 {

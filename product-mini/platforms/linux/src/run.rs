@@ -54,6 +54,9 @@ impl From<Error> for Failure {
 /// The store limits the options ask for.
 pub fn config(opts: &Options) -> Config {
     let mut config = Config::default();
+    if let Some(bytes) = opts.heap_size {
+        log::debug!("--heap-size={bytes} accepted; WASI programs manage their own heap");
+    }
     if let Some(bytes) = opts.stack_size {
         config.max_value_stack_slots = bytes as usize / 8;
     }
@@ -74,7 +77,8 @@ pub fn run(opts: &Options) -> Result<i32, Failure> {
         .instantiate(&mut store, &module)
         .map_err(Failure::from)
         .and_then(|instance| match &opts.function {
-            Some(name) => call_function(&mut store, instance, name, opts).map(|()| 0),
+            _ if opts.repl => repl(&mut store, instance).map(|()| 0),
+            Some(name) => call_function(&mut store, instance, name, &opts.args).map(|()| 0),
             None => call_start(&mut store, instance),
         });
     match outcome {
@@ -172,12 +176,42 @@ fn call_start(store: &mut Store, instance: Instance) -> Result<i32, Failure> {
     Ok(0)
 }
 
-/// Calls export `name` with the command-line arguments and prints its results.
+/// WAMR's REPL: prompts `webassembly> `, reads `FUNC ARG...` lines and runs each like `-f`,
+/// reporting failures and going on, until `__exit__` or the end of input. A requested exit
+/// (`proc_exit`) ends it with that status.
+fn repl(store: &mut Store, instance: Instance) -> Result<(), Failure> {
+    let stdin = std::io::stdin();
+    let mut line = String::new();
+    loop {
+        let _ = std::io::stdout().lock().write_all(b"webassembly> ");
+        let _ = std::io::stdout().flush();
+        line.clear();
+        match stdin.read_line(&mut line) {
+            Ok(0) | Err(_) => return Ok(()),
+            Ok(_) => {}
+        }
+        let mut words = line.split_whitespace();
+        let Some(name) = words.next() else { continue };
+        if name == "__exit__" {
+            return Ok(());
+        }
+        let args: Vec<std::ffi::OsString> = words.map(Into::into).collect();
+        match call_function(store, instance, name, &args) {
+            Err(Failure::Trap(trap)) if trap.exit_code().is_some() => {
+                return Err(Failure::Trap(trap));
+            }
+            Err(failure) => failure.report(),
+            Ok(()) => {}
+        }
+    }
+}
+
+/// Calls export `name` with `args` parsed by its signature and prints its results.
 fn call_function(
     store: &mut Store,
     instance: Instance,
     name: &str,
-    opts: &Options,
+    args: &[std::ffi::OsString],
 ) -> Result<(), Failure> {
     let Some(func) = instance.get_func(store, name) else {
         let mut exports: Vec<&str> = instance
@@ -196,7 +230,7 @@ fn call_function(
         )));
     };
     let ty = func.ty(store);
-    let params = invoke::parse_params(name, &ty, &opts.args).map_err(Failure::Message)?;
+    let params = invoke::parse_params(name, &ty, args).map_err(Failure::Message)?;
     let results = func.call(store, &params)?;
     let line = format!("{}\n", invoke::format_results(&results));
     let _ = std::io::stdout().lock().write_all(line.as_bytes());

@@ -259,3 +259,43 @@ fn tiny_stack_traps_instead_of_crashing() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).starts_with("Exception: "), "{}", stderr(&out));
 }
+
+#[test]
+fn repl_runs_lines_until_exit() {
+    use std::io::Write as _;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_iwasm"))
+        .arg("--repl")
+        .arg(fib_wasm())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"fib 10\n\nadd 2 3\nnope\nfib 20\n__exit__\nfib 1\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(
+        stdout(&out),
+        "webassembly> 0x37:i32\nwebassembly> webassembly> 0x5:i32\nwebassembly> webassembly> 0x1a6d:i32\nwebassembly> "
+    );
+    assert!(
+        stderr(&out).contains("no exported function nope"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn unknown_import_is_one_line() {
+    // (module (import "env" "missing" (func)))
+    let file = TempFile::new(
+        "import.wasm",
+        b"\0asm\x01\0\0\0\x01\x04\x01\x60\0\0\x02\x0f\x01\x03env\x07missing\x00\x00",
+    );
+    assert_one_line_failure(&iwasm(&[&file.0]), "unknown import");
+}
