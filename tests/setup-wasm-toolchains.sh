@@ -10,7 +10,7 @@ if ! rustup target list --installed | grep -qx wasm32-wasip1; then
     rustup target add wasm32-wasip1
 fi
 
-# C: Debian's packages (the sysroot lands in /usr/share/wasi-sysroot).
+# C: Debian's packages (wasi-libc lands in /usr/{include,lib}/wasm32-wasi).
 apt_packages=(clang lld wasi-libc libclang-rt-dev-wasm32)
 missing=()
 for package in "${apt_packages[@]}"; do
