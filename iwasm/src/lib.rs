@@ -35,8 +35,6 @@ mod interp;
 mod loader;
 mod runtime;
 mod values;
-#[cfg(all(feature = "wasi", unix))]
-pub mod wasi;
 
 pub use error::{Error, Trap, TrapCode};
 pub use loader::Module;

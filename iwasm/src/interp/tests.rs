@@ -70,9 +70,10 @@ fn pending_local_reads_survive_a_local_set() {
     // Slot 1 is the constant 5's; slot 2 the first operand's home.
     assert_eq!(code[0], Instr::Copy { dst: 2, src: 0 });
     assert_eq!(code[1], Instr::Const32 { dst: 0, value: 5 });
+    // The new value of local 0 is also still in the accumulator.
     assert_eq!(
         code[2],
-        Instr::I32Add {
+        Instr::I32AddAccR {
             dst: 2,
             lhs: 2,
             rhs: 0
@@ -140,7 +141,8 @@ fn top_tested_loops_are_rotated() {
     assert!(
         matches!(
             code[2],
-            Instr::BrNez {
+            // The decrement's result is still in the accumulator.
+            Instr::BrNezAcc {
                 cond: 0,
                 target: -1
             }
@@ -286,4 +288,40 @@ fn bit_flipped_modules_never_panic() {
             }
         }
     }
+}
+
+#[test]
+fn operands_just_computed_come_from_the_accumulator_except_at_labels() {
+    let code = code_of(
+        r#"(module (memory 1) (func (param i32 i32) (result i32)
+            (i32.load (i32.add (local.get 0) (local.get 1)))
+            (block (result i32) (local.get 0))
+            (i32.mul)))"#,
+        0,
+    );
+    assert_eq!(
+        code[0],
+        Instr::I32Add {
+            dst: 2,
+            lhs: 0,
+            rhs: 1
+        }
+    );
+    assert_eq!(
+        code[1],
+        Instr::I32LoadAcc {
+            dst: 2,
+            addr: 2,
+            offset: 0
+        }
+    );
+    // The block's end is a label: the multiply must read both operands from slots.
+    let mul = code
+        .iter()
+        .find(|i| matches!(i.without_acc(), Instr::I32Mul { .. }))
+        .unwrap();
+    assert!(
+        matches!(mul, Instr::I32Mul { .. } | Instr::I32MulAccR { .. }),
+        "{code:?}"
+    );
 }

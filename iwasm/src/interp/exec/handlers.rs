@@ -7,7 +7,7 @@
 use alloc::vec::Vec;
 use core::hint::unreachable_unchecked;
 
-use super::cells::{get, set, MemValue};
+use super::cells::{get, set, Cell, MemValue};
 use super::{call_host, compiled, Executor, Exit, Frame, Regs};
 use crate::error::{Trap, TrapCode};
 use crate::interp::ops::{for_each_op, Instr, Slot};
@@ -15,18 +15,21 @@ use crate::interp::CompiledFunc;
 use crate::runtime::{instantiate, FuncKind};
 use crate::values::PAGE_SIZE;
 
-/// The signature every handler shares: the hot registers, then the executor.
-type Handler = unsafe fn(*const Instr, *mut u64, *mut u8, usize, &mut Executor<'_>) -> Exit;
+/// The signature every handler shares: the hot registers, the executor, the accumulator.
+type Handler = unsafe fn(*const Instr, *mut u64, *mut u8, usize, &mut Executor<'_>, u64) -> Exit;
 
-/// Continues at instruction `$ip` with the given frame and memory view.
+/// Continues at instruction `$ip` with the given frame, memory view and accumulator.
 macro_rules! next {
-    ($ip:expr, $fp:expr, $mem:expr, $mem_len:expr, $ex:expr) => {{
+    ($ip:expr, $fp:expr, $mem:expr, $mem_len:expr, $ex:expr, $acc:expr) => {{
         let ip: *const Instr = $ip;
+        let acc: u64 = $acc;
         #[cfg(iwasm_tail_calls)]
         {
             // SAFETY: `ip` points at an instruction of the running function, and every
             // opcode indexes `HANDLERS` (both come from the same op list).
-            return unsafe { HANDLERS.get_unchecked((*ip).opcode())(ip, $fp, $mem, $mem_len, $ex) };
+            return unsafe {
+                HANDLERS.get_unchecked((*ip).opcode())(ip, $fp, $mem, $mem_len, $ex, acc)
+            };
         }
         #[cfg(not(iwasm_tail_calls))]
         {
@@ -35,6 +38,7 @@ macro_rules! next {
                 fp: $fp,
                 mem: $mem,
                 mem_len: $mem_len,
+                acc,
             };
             return Exit::Continue;
         }
@@ -48,27 +52,29 @@ pub(super) fn run(regs: Regs, ex: &mut Executor<'_>) -> Exit {
         fp,
         mem,
         mem_len,
+        acc,
     } = regs;
     // SAFETY: `ip` is the first instruction of a function just entered (see `start`).
     let handler = unsafe { HANDLERS.get_unchecked((*ip).opcode()) };
     #[cfg(iwasm_tail_calls)]
     {
         // SAFETY: as above; handlers keep every pointer within the frame, code and memory.
-        unsafe { handler(ip, fp, mem, mem_len, ex) }
+        unsafe { handler(ip, fp, mem, mem_len, ex, acc) }
     }
     #[cfg(not(iwasm_tail_calls))]
     {
         // SAFETY: as above.
-        let mut exit = unsafe { handler(ip, fp, mem, mem_len, ex) };
+        let mut exit = unsafe { handler(ip, fp, mem, mem_len, ex, acc) };
         while exit == Exit::Continue {
             let Regs {
                 ip,
                 fp,
                 mem,
                 mem_len,
+                acc,
             } = ex.resume;
             // SAFETY: `resume` was set by a handler to a valid next instruction.
-            exit = unsafe { HANDLERS.get_unchecked((*ip).opcode())(ip, fp, mem, mem_len, ex) };
+            exit = unsafe { HANDLERS.get_unchecked((*ip).opcode())(ip, fp, mem, mem_len, ex, acc) };
         }
         exit
     }
@@ -88,6 +94,7 @@ pub(super) fn start(ex: &mut Executor<'_>, func: u32, fp: *mut u64) -> Exit {
             fp,
             mem,
             mem_len,
+            acc: 0,
         },
         ex,
     )
@@ -177,7 +184,7 @@ unsafe fn call(
                 ex.instance = instance;
                 ex.memory_view()
             };
-            next!(entry, new_fp, mem, mem_len, ex)
+            next!(entry, new_fp, mem, mem_len, ex, 0)
         }
         FuncKind::Host(_) => {
             // SAFETY: both pointers are into the value stack.
@@ -187,7 +194,7 @@ unsafe fn call(
             }
             let (mem, mem_len) = ex.memory_view();
             // SAFETY: the call is not the last instruction of its function.
-            next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex)
+            next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex, 0)
         }
     }
 }
@@ -205,105 +212,183 @@ fn ret(mem: *mut u8, mem_len: usize, ex: &mut Executor<'_>) -> Exit {
         ex.instance = frame.instance;
         ex.memory_view()
     };
-    next!(frame.ip, frame.fp, mem, mem_len, ex)
+    next!(frame.ip, frame.fp, mem, mem_len, ex, 0)
 }
 
-/// Generates the handlers of the simple op families and the `HANDLERS` table.
+/// Generates the handlers of the simple op families and the `HANDLERS` table (in the order
+/// of `Instr`'s variants, see `define_instr!`).
 macro_rules! generate_handlers {
     ({}
-     binary { $($bin:ident($ba:ty, $bb:ty) = $bf:expr;)* }
+     binary { $($bin:ident($ba:ty, $bb:ty) $([$binl:ident, $binr:ident])? = $bf:expr;)* }
      binary_trap { $($bt:ident($bta:ty, $btb:ty) = $btf:expr;)* }
-     binary_imm { $($bi:ident($bia:ty) = $bif:expr;)* }
+     binary_imm { $($bi:ident($bia:ty) $([$bix:ident])? = $bif:expr;)* }
      unary { $($un:ident($ua:ty) = $uf:expr;)* }
      unary_trap { $($ut:ident($uta:ty) = $utf:expr;)* }
-     load { $($ld:ident($lt:ty) = $lf:expr;)* }
-     store { $($st:ident($stt:ty) = $sf:expr;)* }
-     branch_unary { $($bu:ident($bua:ty) = $buf:expr;)* }
-     branch_binary { $($bb2:ident($bba:ty, $bbb:ty) = $bbf:expr;)* }
-     branch_imm { $($bim:ident($bima:ty) = $bimf:expr;)* }
+     load { $($ld:ident($lt:ty) $([$ldx:ident])? = $lf:expr;)* }
+     store { $($st:ident($stt:ty) $([$stx:ident])? = $sf:expr;)* }
+     branch_unary { $($bu:ident($bua:ty) $([$bux:ident])? = $buf:expr;)* }
+     branch_binary { $($bb2:ident($bba:ty, $bbb:ty) $([$bb2l:ident, $bb2r:ident])? = $bbf:expr;)* }
+     branch_imm { $($bim:ident($bima:ty) $([$bimx:ident])? = $bimf:expr;)* }
      other { $($other:ident { $($field:ident : $fty:ty),* },)* }
     ) => {
-        $(simple_handler!($bin(ip, fp, mem, mem_len, ex) { dst, lhs, rhs } => {
-            set(fp, dst, ($bf)(get::<$ba>(fp, lhs), get::<$bb>(fp, rhs)));
+        $(value_handler!($bin(ip, fp, mem, mem_len, ex, acc) { dst, lhs, rhs } => {
+            ($bf)(get::<$ba>(fp, lhs), get::<$bb>(fp, rhs))
         });)*
-        $(simple_handler!($bt(ip, fp, mem, mem_len, ex) { dst, lhs, rhs } => {
+        $($(value_handler!($binl(ip, fp, mem, mem_len, ex, acc) { dst, lhs, rhs } => {
+            ($bf)(<$ba as Cell>::from_cell(acc), get::<$bb>(fp, rhs))
+        });
+        value_handler!($binr(ip, fp, mem, mem_len, ex, acc) { dst, lhs, rhs } => {
+            ($bf)(get::<$ba>(fp, lhs), <$bb as Cell>::from_cell(acc))
+        });)?)*
+        $(value_handler!($bt(ip, fp, mem, mem_len, ex, acc) { dst, lhs, rhs } => {
             match ($btf)(get::<$bta>(fp, lhs), get::<$btb>(fp, rhs)) {
-                Ok(v) => set(fp, dst, v),
+                Ok(v) => v,
                 Err(code) => return ex.trap(Trap::new(code)),
             }
         });)*
-        $(simple_handler!($bi(ip, fp, mem, mem_len, ex) { dst, lhs, imm } => {
-            set(fp, dst, ($bif)(get::<$bia>(fp, lhs), imm));
+        $(value_handler!($bi(ip, fp, mem, mem_len, ex, acc) { dst, lhs, imm } => {
+            ($bif)(get::<$bia>(fp, lhs), imm)
         });)*
-        $(simple_handler!($un(ip, fp, mem, mem_len, ex) { dst, src } => {
-            set(fp, dst, ($uf)(get::<$ua>(fp, src)));
+        $($(value_handler!($bix(ip, fp, mem, mem_len, ex, acc) { dst, lhs, imm } => {
+            ($bif)(<$bia as Cell>::from_cell(acc), imm)
+        });)?)*
+        $(value_handler!($un(ip, fp, mem, mem_len, ex, acc) { dst, src } => {
+            ($uf)(get::<$ua>(fp, src))
         });)*
-        $(simple_handler!($ut(ip, fp, mem, mem_len, ex) { dst, src } => {
+        $(value_handler!($ut(ip, fp, mem, mem_len, ex, acc) { dst, src } => {
             match ($utf)(get::<$uta>(fp, src)) {
-                Ok(v) => set(fp, dst, v),
+                Ok(v) => v,
                 Err(code) => return ex.trap(Trap::new(code)),
             }
         });)*
-        $(simple_handler!($ld(ip, fp, mem, mem_len, ex) { dst, addr, offset } => {
+        $(value_handler!($ld(ip, fp, mem, mem_len, ex, acc) { dst, addr, offset } => {
             let ea = get::<u32>(fp, addr) as u64 + offset as u64;
             if ea + <$lt as MemValue>::SIZE > mem_len as u64 {
                 return ex.trap(Trap::new(TrapCode::MemoryOutOfBounds));
             }
-            set(fp, dst, ($lf)(<$lt as MemValue>::read(mem.add(ea as usize))));
+            ($lf)(<$lt as MemValue>::read(mem.add(ea as usize)))
         });)*
-        $(simple_handler!($st(ip, fp, mem, mem_len, ex) { addr, value, offset } => {
-            let ea = get::<u32>(fp, addr) as u64 + offset as u64;
-            if ea + <$stt as MemValue>::SIZE > mem_len as u64 {
+        $($(value_handler!($ldx(ip, fp, mem, mem_len, ex, acc) { dst, addr, offset } => {
+            let ea = acc as u32 as u64 + offset as u64;
+            if ea + <$lt as MemValue>::SIZE > mem_len as u64 {
                 return ex.trap(Trap::new(TrapCode::MemoryOutOfBounds));
             }
-            MemValue::write(($sf)(get::<u64>(fp, value)), mem.add(ea as usize));
+            ($lf)(<$lt as MemValue>::read(mem.add(ea as usize)))
+        });)?)*
+        $(effect_handler!($st(ip, fp, mem, mem_len, ex, acc) { addr, value, offset } => {
+            store::<$stt>(fp, mem, mem_len, addr, offset, ($sf)(get::<u64>(fp, value)))
         });)*
-        $(branch_handler!($bu(ip, fp, mem, mem_len, ex) { cond, target } @ target => {
+        $($(effect_handler!($stx(ip, fp, mem, mem_len, ex, acc) { addr, value, offset } => {
+            store::<$stt>(fp, mem, mem_len, addr, offset, ($sf)(acc))
+        });)?)*
+        $(branch_handler!($bu(ip, fp, mem, mem_len, ex, acc) { cond, target } @ target => {
             ($buf)(get::<$bua>(fp, cond))
         });)*
-        $(branch_handler!($bb2(ip, fp, mem, mem_len, ex) { lhs, rhs, target } @ target => {
+        $($(branch_handler!($bux(ip, fp, mem, mem_len, ex, acc) { cond, target } @ target => {
+            ($buf)(<$bua as Cell>::from_cell(acc))
+        });)?)*
+        $(branch_handler!($bb2(ip, fp, mem, mem_len, ex, acc) { lhs, rhs, target } @ target => {
             ($bbf)(get::<$bba>(fp, lhs), get::<$bbb>(fp, rhs))
         });)*
-        $(branch_handler!($bim(ip, fp, mem, mem_len, ex) { lhs, imm, target } @ target => {
+        $($(branch_handler!($bb2l(ip, fp, mem, mem_len, ex, acc) { lhs, rhs, target } @ target => {
+            ($bbf)(<$bba as Cell>::from_cell(acc), get::<$bbb>(fp, rhs))
+        });
+        branch_handler!($bb2r(ip, fp, mem, mem_len, ex, acc) { lhs, rhs, target } @ target => {
+            ($bbf)(get::<$bba>(fp, lhs), <$bbb as Cell>::from_cell(acc))
+        });)?)*
+        $(branch_handler!($bim(ip, fp, mem, mem_len, ex, acc) { lhs, imm, target } @ target => {
             ($bimf)(get::<$bima>(fp, lhs), imm)
         });)*
+        $($(branch_handler!($bimx(ip, fp, mem, mem_len, ex, acc) { lhs, imm, target } @ target => {
+            ($bimf)(<$bima as Cell>::from_cell(acc), imm)
+        });)?)*
 
-        /// Handlers indexed by opcode (the op list's order, as `Instr`'s discriminants).
+        /// Handlers indexed by opcode (the order of `Instr`'s variants).
         static HANDLERS: &[Handler] = &[
-            $($bin,)* $($bt,)* $($bi,)* $($un,)* $($ut,)* $($ld,)* $($st,)*
-            $($bu,)* $($bb2,)* $($bim,)* $($other,)*
+            $($bin,)* $($($binl, $binr,)?)*
+            $($bt,)*
+            $($bi,)* $($($bix,)?)*
+            $($un,)*
+            $($ut,)*
+            $($ld,)* $($($ldx,)?)*
+            $($st,)* $($($stx,)?)*
+            $($bu,)* $($($bux,)?)*
+            $($bb2,)* $($($bb2l, $bb2r,)?)*
+            $($bim,)* $($($bimx,)?)*
+            $($other,)*
         ];
     };
 }
 
-/// Declares a handler for op `$name` binding its fields; the body runs, then the next
-/// instruction follows.
-macro_rules! simple_handler {
-    ($name:ident($ip:ident, $fp:ident, $mem:ident, $len:ident, $ex:ident) { $($f:ident),* } => $body:block) => {
-        handler!($name($ip, $fp, $mem, $len, $ex) { $($f),* } => {
+/// Stores `value` at `addr` slot's address plus `offset`, or traps out of bounds.
+///
+/// # Safety
+/// `addr` is a slot of the frame at `fp`; `mem..mem+mem_len` is the current memory.
+#[inline(always)]
+unsafe fn store<T: MemValue>(
+    fp: *mut u64,
+    mem: *mut u8,
+    mem_len: usize,
+    addr: Slot,
+    offset: u32,
+    value: T,
+) -> Result<(), TrapCode> {
+    // SAFETY: guaranteed by the caller; the access is bounds-checked first.
+    unsafe {
+        let ea = get::<u32>(fp, addr) as u64 + offset as u64;
+        if ea + T::SIZE > mem_len as u64 {
+            return Err(TrapCode::MemoryOutOfBounds);
+        }
+        value.write(mem.add(ea as usize));
+    }
+    Ok(())
+}
+
+/// Declares a handler whose body computes a value: it goes to slot `dst` and to the
+/// accumulator, then the next instruction follows.
+macro_rules! value_handler {
+    ($name:ident($ip:ident, $fp:ident, $mem:ident, $len:ident, $ex:ident, $acc:ident) { dst, $($f:ident),* } => $body:block) => {
+        handler!($name($ip, $fp, $mem, $len, $ex, $acc) { dst, $($f),* } => {
             // SAFETY: slots are within the frame and memory accesses are bounds-checked.
             #[allow(unused_unsafe)]
-            unsafe { $body }
-            next!(unsafe { $ip.add(1) }, $fp, $mem, $len, $ex)
+            let value = unsafe { $body };
+            unsafe { set($fp, dst, value) };
+            next!(unsafe { $ip.add(1) }, $fp, $mem, $len, $ex, Cell::into_cell(value))
+        });
+    };
+}
+
+/// Declares a handler whose body has an effect (and may trap); the accumulator passes on.
+macro_rules! effect_handler {
+    ($name:ident($ip:ident, $fp:ident, $mem:ident, $len:ident, $ex:ident, $acc:ident) { $($f:ident),* } => $body:block) => {
+        handler!($name($ip, $fp, $mem, $len, $ex, $acc) { $($f),* } => {
+            // SAFETY: slots are within the frame and memory accesses are bounds-checked.
+            #[allow(unused_unsafe)]
+            let outcome: Result<(), TrapCode> = unsafe { $body };
+            if let Err(code) = outcome {
+                return $ex.trap(Trap::new(code));
+            }
+            next!(unsafe { $ip.add(1) }, $fp, $mem, $len, $ex, $acc)
         });
     };
 }
 
 /// Declares a conditional branch handler: the body is the condition.
 macro_rules! branch_handler {
-    ($name:ident($ip:ident, $fp:ident, $mem:ident, $len:ident, $ex:ident) { $($f:ident),* } @ $target:ident => $cond:block) => {
-        handler!($name($ip, $fp, $mem, $len, $ex) { $($f),* } => {
+    ($name:ident($ip:ident, $fp:ident, $mem:ident, $len:ident, $ex:ident, $acc:ident) { $($f:ident),* } @ $target:ident => $cond:block) => {
+        handler!($name($ip, $fp, $mem, $len, $ex, $acc) { $($f),* } => {
             // SAFETY: slots are within the frame; branch offsets land on instructions.
+            #[allow(unused_unsafe)]
             let taken = unsafe { $cond };
             let ip = if taken { unsafe { $ip.offset($target as isize) } } else { unsafe { $ip.add(1) } };
-            next!(ip, $fp, $mem, $len, $ex)
+            next!(ip, $fp, $mem, $len, $ex, $acc)
         });
     };
 }
 
 /// Declares the handler function of op `$name`, destructuring its fields.
 macro_rules! handler {
-    ($name:ident($ip:ident, $fp:ident, $mem:ident, $len:ident, $ex:ident) { $($f:ident),* } => $body:block) => {
+    ($name:ident($ip:ident, $fp:ident, $mem:ident, $len:ident, $ex:ident, $acc:ident) { $($f:ident),* } => $body:block) => {
         #[allow(non_snake_case, unused_variables, clippy::unused_unit, clippy::neg_cmp_op_on_partial_ord)]
         unsafe fn $name(
             $ip: *const Instr,
@@ -311,6 +396,7 @@ macro_rules! handler {
             $mem: *mut u8,
             $len: usize,
             $ex: &mut Executor<'_>,
+            $acc: u64,
         ) -> Exit {
             // SAFETY: the dispatcher calls each handler only for its own opcode.
             let Instr::$name { $($f),* } = (unsafe { *$ip }) else {
@@ -332,45 +418,46 @@ macro_rules! check {
     };
 }
 
-handler!(Const32(ip, fp, mem, mem_len, ex) { dst, value } => {
+handler!(Const32(ip, fp, mem, mem_len, ex, acc) { dst, value } => {
     unsafe { set(fp, dst, value) };
-    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex)
+    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex, value as u64)
 });
 
-handler!(Const64(ip, fp, mem, mem_len, ex) { dst, lo, hi } => {
-    unsafe { set(fp, dst, (hi as u64) << 32 | lo as u64) };
-    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex)
+handler!(Const64(ip, fp, mem, mem_len, ex, acc) { dst, lo, hi } => {
+    let value = (hi as u64) << 32 | lo as u64;
+    unsafe { set(fp, dst, value) };
+    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex, value)
 });
 
-handler!(Br(ip, fp, mem, mem_len, ex) { target } => {
-    next!(unsafe { ip.offset(target as isize) }, fp, mem, mem_len, ex)
+handler!(Br(ip, fp, mem, mem_len, ex, acc) { target } => {
+    next!(unsafe { ip.offset(target as isize) }, fp, mem, mem_len, ex, acc)
 });
 
-handler!(BrTable(ip, fp, mem, mem_len, ex) { index, len } => {
+handler!(BrTable(ip, fp, mem, mem_len, ex, acc) { index, len } => {
     // The `len + 1` entries that follow are `Br`s; the last is the default.
     let i = unsafe { get::<u32>(fp, index) }.min(len);
-    next!(unsafe { ip.add(1 + i as usize) }, fp, mem, mem_len, ex)
+    next!(unsafe { ip.add(1 + i as usize) }, fp, mem, mem_len, ex, acc)
 });
 
-handler!(Unreachable(ip, fp, mem, mem_len, ex) {} => {
+handler!(Unreachable(ip, fp, mem, mem_len, ex, acc) {} => {
     ex.trap(Trap::new(TrapCode::Unreachable))
 });
 
-handler!(Return(ip, fp, mem, mem_len, ex) {} => {
+handler!(Return(ip, fp, mem, mem_len, ex, acc) {} => {
     ret(mem, mem_len, ex)
 });
 
-handler!(ReturnSlot(ip, fp, mem, mem_len, ex) { src } => {
+handler!(ReturnSlot(ip, fp, mem, mem_len, ex, acc) { src } => {
     unsafe { set(fp, 0, get::<u64>(fp, src)) };
     ret(mem, mem_len, ex)
 });
 
-handler!(Call(ip, fp, mem, mem_len, ex) { func, base } => {
+handler!(Call(ip, fp, mem, mem_len, ex, acc) { func, base } => {
     let callee = ex.store.instances[ex.instance as usize].funcs[func as usize];
     unsafe { call(ip, fp, mem, mem_len, ex, callee, base) }
 });
 
-handler!(CallIndirect(ip, fp, mem, mem_len, ex) { table, type_index, base } => {
+handler!(CallIndirect(ip, fp, mem, mem_len, ex, acc) { table, type_index, base } => {
     let callee = match indirect_callee(ex, fp, table, type_index, base) {
         Ok(callee) => callee,
         Err(code) => return ex.trap(Trap::new(code)),
@@ -402,39 +489,41 @@ fn indirect_callee(
     Ok(callee)
 }
 
-handler!(Select(ip, fp, mem, mem_len, ex) { dst, other, cond } => {
+handler!(Select(ip, fp, mem, mem_len, ex, acc) { dst, other, cond } => {
     unsafe {
         if get::<u32>(fp, cond) == 0 {
             set(fp, dst, get::<u64>(fp, other));
         }
     }
-    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex)
+    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex, acc)
 });
 
-handler!(GlobalGet(ip, fp, mem, mem_len, ex) { dst, global } => {
+handler!(GlobalGet(ip, fp, mem, mem_len, ex, acc) { dst, global } => {
     let g = ex.store.instances[ex.instance as usize].globals[global as usize];
-    unsafe { set(fp, dst, ex.store.globals[g as usize].value) };
-    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex)
+    let value = ex.store.globals[g as usize].value;
+    unsafe { set(fp, dst, value) };
+    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex, value)
 });
 
-handler!(GlobalSet(ip, fp, mem, mem_len, ex) { src, global } => {
+handler!(GlobalSet(ip, fp, mem, mem_len, ex, acc) { src, global } => {
     let g = ex.store.instances[ex.instance as usize].globals[global as usize];
     ex.store.globals[g as usize].value = unsafe { get::<u64>(fp, src) };
-    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex)
+    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex, acc)
 });
 
-handler!(MemorySize(ip, fp, mem, mem_len, ex) { dst } => {
-    unsafe { set(fp, dst, (mem_len / PAGE_SIZE) as u32) };
-    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex)
+handler!(MemorySize(ip, fp, mem, mem_len, ex, acc) { dst } => {
+    let pages = (mem_len / PAGE_SIZE) as u64;
+    unsafe { set(fp, dst, pages) };
+    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex, pages)
 });
 
-handler!(MemoryGrow(ip, fp, mem, mem_len, ex) { dst, delta } => {
+handler!(MemoryGrow(ip, fp, mem, mem_len, ex, acc) { dst, delta } => {
     let delta = unsafe { get::<u32>(fp, delta) };
     let m = ex.mem_index.expect("validated: the module has a memory");
     let old = ex.store.memories[m as usize].grow(delta).map_or(-1, |old| old as i32);
     unsafe { set(fp, dst, old) };
     let (mem, mem_len) = ex.memory_view();
-    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex)
+    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex, acc)
 });
 
 /// The three operands of a bulk operation, in consecutive slots from `base`.
@@ -444,36 +533,36 @@ unsafe fn operands3(fp: *mut u64, base: Slot) -> (u32, u32, u32) {
     unsafe { (get(fp, base), get(fp, base + 1), get(fp, base + 2)) }
 }
 
-handler!(MemoryFill(ip, fp, mem, mem_len, ex) { base } => {
+handler!(MemoryFill(ip, fp, mem, mem_len, ex, acc) { base } => {
     let (dst, value, len) = unsafe { operands3(fp, base) };
     let Some(range) = instantiate::range(dst, len, mem_len) else {
         return ex.trap(Trap::new(TrapCode::MemoryOutOfBounds));
     };
     // SAFETY: the range is within the memory.
     unsafe { core::ptr::write_bytes(mem.add(range.start), value as u8, range.len()) };
-    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex)
+    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex, acc)
 });
 
-handler!(MemoryCopy(ip, fp, mem, mem_len, ex) { base } => {
+handler!(MemoryCopy(ip, fp, mem, mem_len, ex, acc) { base } => {
     let (dst, src, len) = unsafe { operands3(fp, base) };
     let (Some(to), Some(from)) = (instantiate::range(dst, len, mem_len), instantiate::range(src, len, mem_len)) else {
         return ex.trap(Trap::new(TrapCode::MemoryOutOfBounds));
     };
     // SAFETY: both ranges are within the memory; `copy` allows overlap.
     unsafe { core::ptr::copy(mem.add(from.start), mem.add(to.start), from.len()) };
-    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex)
+    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex, acc)
 });
 
-handler!(MemoryInit(ip, fp, mem, mem_len, ex) { base, segment } => {
+handler!(MemoryInit(ip, fp, mem, mem_len, ex, acc) { base, segment } => {
     let (dst, src, len) = unsafe { operands3(fp, base) };
     let m = ex.mem_index.expect("validated: the module has a memory");
     check!(ex, instantiate::memory_init(ex.store, ex.instance, m, segment, dst, src, len));
-    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex)
+    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex, acc)
 });
 
-handler!(DataDrop(ip, fp, mem, mem_len, ex) { segment } => {
+handler!(DataDrop(ip, fp, mem, mem_len, ex, acc) { segment } => {
     ex.store.instances[ex.instance as usize].data_dropped[segment as usize] = true;
-    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex)
+    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex, acc)
 });
 
 /// The store index of table `table` of the running instance.
@@ -481,39 +570,40 @@ fn table_addr(ex: &Executor<'_>, table: u32) -> usize {
     ex.store.instances[ex.instance as usize].tables[table as usize] as usize
 }
 
-handler!(TableGet(ip, fp, mem, mem_len, ex) { dst, index, table } => {
+handler!(TableGet(ip, fp, mem, mem_len, ex, acc) { dst, index, table } => {
     let index = unsafe { get::<u32>(fp, index) };
     let Some(&cell) = ex.store.tables[table_addr(ex, table)].elems.get(index as usize) else {
         return ex.trap(Trap::new(TrapCode::TableOutOfBounds));
     };
     unsafe { set(fp, dst, cell) };
-    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex)
+    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex, cell)
 });
 
-handler!(TableSet(ip, fp, mem, mem_len, ex) { index, value, table } => {
+handler!(TableSet(ip, fp, mem, mem_len, ex, acc) { index, value, table } => {
     let (index, value) = unsafe { (get::<u32>(fp, index), get::<u64>(fp, value)) };
     let t = table_addr(ex, table);
     let Some(cell) = ex.store.tables[t].elems.get_mut(index as usize) else {
         return ex.trap(Trap::new(TrapCode::TableOutOfBounds));
     };
     *cell = value;
-    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex)
+    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex, acc)
 });
 
-handler!(TableSize(ip, fp, mem, mem_len, ex) { dst, table } => {
-    unsafe { set(fp, dst, ex.store.tables[table_addr(ex, table)].size()) };
-    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex)
+handler!(TableSize(ip, fp, mem, mem_len, ex, acc) { dst, table } => {
+    let size = ex.store.tables[table_addr(ex, table)].size() as u64;
+    unsafe { set(fp, dst, size) };
+    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex, size)
 });
 
-handler!(TableGrow(ip, fp, mem, mem_len, ex) { base, table } => {
+handler!(TableGrow(ip, fp, mem, mem_len, ex, acc) { base, table } => {
     let (init, delta) = unsafe { (get::<u64>(fp, base), get::<u32>(fp, base + 1)) };
     let t = table_addr(ex, table);
     let old = ex.store.tables[t].grow(delta, init).map_or(-1, |old| old as i32);
     unsafe { set(fp, base, old) };
-    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex)
+    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex, acc)
 });
 
-handler!(TableFill(ip, fp, mem, mem_len, ex) { base, table } => {
+handler!(TableFill(ip, fp, mem, mem_len, ex, acc) { base, table } => {
     let (start, value, len) = unsafe { (get::<u32>(fp, base), get::<u64>(fp, base + 1), get::<u32>(fp, base + 2)) };
     let t = table_addr(ex, table);
     let elems = &mut ex.store.tables[t].elems;
@@ -521,13 +611,13 @@ handler!(TableFill(ip, fp, mem, mem_len, ex) { base, table } => {
         return ex.trap(Trap::new(TrapCode::TableOutOfBounds));
     };
     elems[range].fill(value);
-    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex)
+    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex, acc)
 });
 
-handler!(TableCopy(ip, fp, mem, mem_len, ex) { base, dst_table, src_table } => {
+handler!(TableCopy(ip, fp, mem, mem_len, ex, acc) { base, dst_table, src_table } => {
     let (dst, src, len) = unsafe { operands3(fp, base) };
     check!(ex, table_copy(ex, table_addr(ex, dst_table), table_addr(ex, src_table), dst, src, len));
-    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex)
+    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex, acc)
 });
 
 /// `table.copy` between store tables `dt` and `st` (possibly the same), all or nothing.
@@ -553,20 +643,21 @@ fn table_copy(
     Ok(())
 }
 
-handler!(TableInit(ip, fp, mem, mem_len, ex) { base, table, segment } => {
+handler!(TableInit(ip, fp, mem, mem_len, ex, acc) { base, table, segment } => {
     let (dst, src, len) = unsafe { operands3(fp, base) };
     let t = table_addr(ex, table) as u32;
     check!(ex, instantiate::table_init(ex.store, ex.instance, t, segment, dst, src, len));
-    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex)
+    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex, acc)
 });
 
-handler!(ElemDrop(ip, fp, mem, mem_len, ex) { segment } => {
+handler!(ElemDrop(ip, fp, mem, mem_len, ex, acc) { segment } => {
     ex.store.instances[ex.instance as usize].elements[segment as usize] = Vec::new();
-    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex)
+    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex, acc)
 });
 
-handler!(RefFunc(ip, fp, mem, mem_len, ex) { dst, func } => {
+handler!(RefFunc(ip, fp, mem, mem_len, ex, acc) { dst, func } => {
     let f = ex.store.instances[ex.instance as usize].funcs[func as usize];
-    unsafe { set(fp, dst, f as u64 + 1) };
-    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex)
+    let cell = f as u64 + 1;
+    unsafe { set(fp, dst, cell) };
+    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex, cell)
 });

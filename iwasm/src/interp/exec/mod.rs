@@ -49,6 +49,8 @@ struct Regs {
     fp: *mut u64,
     mem: *mut u8,
     mem_len: usize,
+    /// The last result written (see `Instr`'s accumulator variants).
+    acc: u64,
 }
 
 /// The state handlers share besides the hot registers.
@@ -226,6 +228,7 @@ fn execute(store: &mut Store, func: u32, base: usize) -> Result<(), Trap> {
             fp: core::ptr::null_mut(),
             mem: core::ptr::null_mut(),
             mem_len: 0,
+            acc: 0,
         },
     };
     // SAFETY: `base` is within the value stack (checked by `invoke`).

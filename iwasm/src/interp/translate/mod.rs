@@ -272,9 +272,23 @@ impl Translator<'_> {
     }
 
     fn emit(&mut self, instr: Instr) -> usize {
+        let instr = match self.acc_slot() {
+            Some(slot) => instr.with_acc(slot).unwrap_or(instr),
+            None => instr,
+        };
         self.code.push(instr);
         self.last_def = None;
         self.code.len() - 1
+    }
+
+    /// The slot whose value the accumulator holds when the next instruction runs: the previous
+    /// instruction's result, unless a branch may land on the next instruction.
+    fn acc_slot(&mut self) -> Option<Slot> {
+        let last = self.code.len().checked_sub(1)?;
+        if self.last_label > last {
+            return None;
+        }
+        self.code[last].dst_mut().map(|dst| *dst)
     }
 
     /// Emits an instruction that wrote the `Temp` just pushed, so a following `local.set`
@@ -557,7 +571,7 @@ impl Translator<'_> {
             return false;
         }
         let start = ctrl.loop_start;
-        let Some(test) = Cond::from_branch(&self.code[start]) else {
+        let Some(test) = Cond::from_branch(&self.code[start].without_acc()) else {
             return false;
         };
         // The test must be a pending forward exit, owned by an enclosing block.
@@ -626,12 +640,12 @@ impl Translator<'_> {
             && self.last_def == Some(last)
             && self.defines_unlabelled(last, home)
         {
-            if let Some(cond) = Cond::from_instr(&self.code[last]) {
+            if let Some(cond) = Cond::from_instr(&self.code[last].without_acc()) {
                 self.last_def = None;
                 // `eqz` of a fusable value op is that op's negated condition.
                 if let Cond::Eqz { slot, .. } = cond {
                     if slot == home && last > 0 && self.defines_unlabelled(last - 1, home) {
-                        if let Some(inner) = Cond::from_instr(&self.code[last - 1]) {
+                        if let Some(inner) = Cond::from_instr(&self.code[last - 1].without_acc()) {
                             self.code.truncate(last - 1);
                             return inner.negate();
                         }

@@ -3,8 +3,8 @@
 use std::io::Write;
 use std::path::Path;
 
-use iwasm::wasi::WasiCtxBuilder;
 use iwasm::{Config, Error, Instance, Linker, Module, Store, Trap};
+use iwasm_wasi::WasiCtxBuilder;
 
 use crate::args::Options;
 use crate::invoke;
@@ -71,7 +71,7 @@ pub fn run(opts: &Options) -> Result<i32, Failure> {
         .map_err(|e| Failure::Message(format!("{}: {e}", opts.file.display())))?;
     let mut store = Store::with_config(config(opts));
     let mut linker = Linker::new();
-    iwasm::wasi::add_to_linker(&mut linker, &mut store, wasi_ctx(opts)?);
+    iwasm_wasi::add_to_linker(&mut linker, &mut store, wasi_ctx(opts)?);
     check_imports(&linker, &module)?;
     let outcome = linker
         .instantiate(&mut store, &module)
@@ -94,7 +94,7 @@ pub fn run(opts: &Options) -> Result<i32, Failure> {
 
 /// The WASI context the options ask for: argv is the module path as given (as WAMR does) and
 /// the arguments after it.
-fn wasi_ctx(opts: &Options) -> Result<iwasm::wasi::WasiCtx, Failure> {
+fn wasi_ctx(opts: &Options) -> Result<iwasm_wasi::WasiCtx, Failure> {
     let mut builder = WasiCtxBuilder::new();
     builder.arg(&opts.file).args(&opts.args).inherit_stdio();
     for (key, value) in &opts.env {

@@ -5,7 +5,7 @@
 //! directories, stdio), then [`add_to_linker`] defines every `wasi_snapshot_preview1` function:
 //!
 //! ```no_run
-//! use iwasm::wasi::{self, WasiCtxBuilder};
+//! use iwasm_wasi::{self as wasi, WasiCtxBuilder};
 //! use iwasm::{Linker, Module, Store};
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let module = Module::new(&std::fs::read("app.wasm")?)?;
@@ -35,6 +35,8 @@
 //! Guest memory is accessed only through the calling instance's memory, bounds-checked: a bad
 //! pointer is `EFAULT`, never a panic.
 
+#![warn(missing_docs)]
+
 mod clock;
 mod errno;
 mod fd;
@@ -51,7 +53,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use crate::{Caller, Func, FuncType, Linker, Store, Trap, ValType, Value};
+use iwasm::{Caller, Func, FuncType, Linker, Store, Trap, ValType, Value};
 
 pub use errno::Errno;
 use fd::{Descriptor, FdTable};

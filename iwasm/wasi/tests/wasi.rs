@@ -1,12 +1,12 @@
 //! WASI through real wasm: a WAT module imports `wasi_snapshot_preview1` functions and exports
 //! thin wrappers, which the tests call with pointers into its memory. No toolchain needed.
 
-#![cfg(all(feature = "wasi", unix))]
+#![cfg(unix)]
 
 use std::path::PathBuf;
 
-use iwasm::wasi::{self, WasiCtxBuilder};
 use iwasm::{Error, Instance, Linker, Memory, Module, Store, Value};
+use iwasm_wasi::{self as wasi, WasiCtxBuilder};
 
 /// The imported functions: name and parameter types (`i` i32, `I` i64); all return i32.
 const IMPORTS: &[(&str, &str)] = &[
