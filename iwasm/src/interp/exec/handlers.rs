@@ -45,8 +45,11 @@ macro_rules! next {
     }};
 }
 
-/// Runs from `regs` until the outermost function returns or traps.
-pub(super) fn run(regs: Regs, ex: &mut Executor<'_>) -> Exit {
+/// Runs the handler of the instruction at `regs.ip`.
+///
+/// # Safety
+/// `regs.ip` points at an instruction of a function whose frame is at `regs.fp`.
+unsafe fn dispatch(regs: Regs, ex: &mut Executor<'_>) -> Exit {
     let Regs {
         ip,
         fp,
@@ -54,30 +57,21 @@ pub(super) fn run(regs: Regs, ex: &mut Executor<'_>) -> Exit {
         mem_len,
         acc,
     } = regs;
-    // SAFETY: `ip` is the first instruction of a function just entered (see `start`).
-    let handler = unsafe { HANDLERS.get_unchecked((*ip).opcode()) };
-    #[cfg(iwasm_tail_calls)]
-    {
-        // SAFETY: as above; handlers keep every pointer within the frame, code and memory.
-        unsafe { handler(ip, fp, mem, mem_len, ex, acc) }
+    // SAFETY: guaranteed by the caller; every opcode indexes `HANDLERS`.
+    unsafe { HANDLERS.get_unchecked((*ip).opcode())(ip, fp, mem, mem_len, ex, acc) }
+}
+
+/// Runs from `regs` until the outermost function returns or traps. With tail-call dispatch
+/// the first handler chains through to the end; otherwise handlers return `Continue` and
+/// this loop runs the next one.
+pub(super) fn run(regs: Regs, ex: &mut Executor<'_>) -> Exit {
+    // SAFETY: `regs.ip` is the first instruction of a function just entered (see `start`).
+    let mut exit = unsafe { dispatch(regs, ex) };
+    while exit == Exit::Continue {
+        // SAFETY: `resume` was set by a handler to a valid next instruction.
+        exit = unsafe { dispatch(ex.resume, ex) };
     }
-    #[cfg(not(iwasm_tail_calls))]
-    {
-        // SAFETY: as above.
-        let mut exit = unsafe { handler(ip, fp, mem, mem_len, ex, acc) };
-        while exit == Exit::Continue {
-            let Regs {
-                ip,
-                fp,
-                mem,
-                mem_len,
-                acc,
-            } = ex.resume;
-            // SAFETY: `resume` was set by a handler to a valid next instruction.
-            exit = unsafe { HANDLERS.get_unchecked((*ip).opcode())(ip, fp, mem, mem_len, ex, acc) };
-        }
-        exit
-    }
+    exit
 }
 
 /// Enters wasm function `func` (called from the host) with its frame at `fp`, and runs it.

@@ -99,7 +99,6 @@ pub(crate) fn translate(module: &ModuleInfo, func_index: u32) -> Result<Compiled
         module,
         num_const_slots: const_slots.len() as u32,
         const_slots,
-        used_consts: Vec::new(),
         code: Vec::new(),
         stack: Vec::new(),
         ctrls: Vec::new(),
@@ -135,8 +134,19 @@ pub(crate) fn translate(module: &ModuleInfo, func_index: u32) -> Result<Compiled
         frame_size: t.num_locals + t.num_const_slots + t.max_height as u32,
         num_params,
         num_locals: t.num_locals,
-        consts: t.used_consts.into_boxed_slice(),
+        consts: t
+            .const_slots
+            .iter()
+            .filter(|(_, c)| c.used)
+            .map(|(&cell, c)| (c.slot, cell))
+            .collect(),
     })
+}
+
+/// A constant's frame slot, and whether any instruction reads it.
+struct ConstSlot {
+    slot: Slot,
+    used: bool,
 }
 
 /// At most this many distinct constants of a function get a frame slot of their own.
@@ -145,7 +155,10 @@ const MAX_CONST_SLOTS: usize = 256;
 /// Gives each distinct constant of the body (up to [`MAX_CONST_SLOTS`]) a slot after the
 /// locals. Constants used as operands then cost nothing in loops: the slot is written once,
 /// when the function is entered, and only if some instruction reads it.
-fn scan_constants(body: &FunctionBody<'_>, num_locals: u32) -> Result<BTreeMap<u64, Slot>, Error> {
+fn scan_constants(
+    body: &FunctionBody<'_>,
+    num_locals: u32,
+) -> Result<BTreeMap<u64, ConstSlot>, Error> {
     let mut slots = BTreeMap::new();
     let mut ops = body.get_operators_reader()?;
     while !ops.eof() && slots.len() < MAX_CONST_SLOTS {
@@ -156,8 +169,8 @@ fn scan_constants(body: &FunctionBody<'_>, num_locals: u32) -> Result<BTreeMap<u
             Operator::F64Const { value } => value.bits(),
             _ => continue,
         };
-        let next = num_locals + slots.len() as Slot;
-        slots.entry(cell).or_insert(next);
+        let slot = num_locals + slots.len() as Slot;
+        slots.entry(cell).or_insert(ConstSlot { slot, used: false });
     }
     Ok(slots)
 }
@@ -167,11 +180,10 @@ const MAX_SLOTS: usize = 1 << 24;
 
 struct Translator<'m> {
     module: &'m ModuleInfo,
-    /// The frame slot of each constant that has one (see [`scan_constants`]).
-    const_slots: BTreeMap<u64, Slot>,
+    /// The frame slot of each constant that has one (see [`scan_constants`]); those some
+    /// instruction reads are written at entry.
+    const_slots: BTreeMap<u64, ConstSlot>,
     num_const_slots: u32,
-    /// Constant slots some instruction reads, with their values: written at entry.
-    used_consts: Vec<(Slot, u64)>,
     code: Vec<Instr>,
     stack: Vec<Operand>,
     ctrls: Vec<Ctrl>,
@@ -320,12 +332,10 @@ impl Translator<'_> {
         match operand {
             Operand::Temp => home,
             Operand::Local(slot) => slot,
-            Operand::Const(cell) => match self.const_slots.get(&cell) {
-                Some(&slot) => {
-                    if !self.used_consts.iter().any(|(s, _)| *s == slot) {
-                        self.used_consts.push((slot, cell));
-                    }
-                    slot
+            Operand::Const(cell) => match self.const_slots.get_mut(&cell) {
+                Some(constant) => {
+                    constant.used = true;
+                    constant.slot
                 }
                 None => {
                     self.emit_const(home, cell);
