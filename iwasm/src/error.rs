@@ -156,6 +156,8 @@ pub enum Error {
     Trap(Trap),
     /// A resource limit was hit (memory, stack, table size, ...).
     Resource(String),
+    /// The embedding API was used wrongly (e.g. a handle with a store that does not own it).
+    Misuse(String),
 }
 
 impl From<wasmparser::BinaryReaderError> for Error {
@@ -178,6 +180,7 @@ impl fmt::Display for Error {
             Error::Link(m) => write!(f, "link error: {m}"),
             Error::Trap(t) => write!(f, "{t}"),
             Error::Resource(m) => write!(f, "resource limit: {m}"),
+            Error::Misuse(m) => write!(f, "API misuse: {m}"),
         }
     }
 }

@@ -30,6 +30,7 @@
 
 extern crate alloc;
 
+mod engine;
 mod error;
 mod interp;
 mod loader;
@@ -38,6 +39,7 @@ mod values;
 
 pub use error::{Error, Trap, TrapCode};
 pub use loader::Module;
+pub use runtime::vmctx as vm;
 pub use runtime::{
     Caller, Config, Extern, Func, Global, HostFunc, Instance, IntoFunc, Linker, Memory, Store,
     Table, WasmType,

@@ -94,30 +94,6 @@ impl Value {
             ValType::ExternRef => Value::ExternRef(None),
         }
     }
-
-    /// The untyped 64-bit cell the interpreter stores this value in.
-    pub(crate) fn to_cell(self) -> u64 {
-        match self {
-            Value::I32(v) => v as u32 as u64,
-            Value::I64(v) => v as u64,
-            Value::F32(v) => v as u64,
-            Value::F64(v) => v,
-            Value::FuncRef(f) => f.map_or(0, |f| f.0 as u64 + 1),
-            Value::ExternRef(r) => r.map_or(0, |r| r as u64 + 1),
-        }
-    }
-
-    /// Reads a value of type `ty` back from an interpreter cell.
-    pub(crate) fn from_cell(ty: ValType, cell: u64) -> Value {
-        match ty {
-            ValType::I32 => Value::I32(cell as u32 as i32),
-            ValType::I64 => Value::I64(cell as i64),
-            ValType::F32 => Value::F32(cell as u32),
-            ValType::F64 => Value::F64(cell),
-            ValType::FuncRef => Value::FuncRef(cell.checked_sub(1).map(|a| Func(a as u32))),
-            ValType::ExternRef => Value::ExternRef(cell.checked_sub(1).map(|r| r as u32)),
-        }
-    }
 }
 
 /// The signature of a function.

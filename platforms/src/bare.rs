@@ -14,6 +14,14 @@ pub(crate) fn map(_len: usize, _protection: Protection) -> Result<*mut u8, PalEr
     Err(UNSUPPORTED)
 }
 
+pub(crate) fn reserve(_len: usize) -> Result<*mut u8, PalError> {
+    Err(UNSUPPORTED)
+}
+
+pub(crate) fn current_thread_stack_low() -> Result<usize, PalError> {
+    Err(UNSUPPORTED)
+}
+
 /// # Safety
 /// Never called: no region can be mapped here.
 pub(crate) unsafe fn protect(_ptr: *mut u8, _len: usize, _p: Protection) -> Result<(), PalError> {

@@ -75,10 +75,39 @@ pub mod memory {
             Ok(Region { ptr, len })
         }
 
+        /// Reserves `len` bytes of address space (rounded up to whole pages) with no access
+        /// and no memory behind it until parts are committed with [`Region::protect_range`].
+        pub fn reserve(len: usize) -> Result<Region, PalError> {
+            let len = round_up_to_page(len);
+            let ptr = imp::reserve(len)?;
+            Ok(Region { ptr, len })
+        }
+
         /// Changes the access rights of the whole region.
         pub fn protect(&mut self, protection: Protection) -> Result<(), PalError> {
             // SAFETY: `ptr..ptr+len` is exactly the region this value mapped.
             unsafe { imp::protect(self.ptr, self.len, protection) }
+        }
+
+        /// Changes the access rights of `offset..offset+len` of the region (both page
+        /// aligned), e.g. to commit reserved pages as read-write. Pages made accessible read
+        /// as zero until written.
+        pub fn protect_range(
+            &mut self,
+            offset: usize,
+            len: usize,
+            protection: Protection,
+        ) -> Result<(), PalError> {
+            let page = page_size();
+            let in_bounds = offset.checked_add(len).is_some_and(|end| end <= self.len);
+            if !in_bounds || !offset.is_multiple_of(page) || !len.is_multiple_of(page) {
+                return Err(PalError::Os(EINVAL));
+            }
+            if len == 0 {
+                return Ok(());
+            }
+            // SAFETY: the range is page aligned and inside the region this value mapped.
+            unsafe { imp::protect(self.ptr.add(offset), len, protection) }
         }
 
         /// The start of the region.
@@ -104,6 +133,9 @@ pub mod memory {
         }
     }
 
+    /// `EINVAL`, for ranges that are not page aligned or not inside the region.
+    const EINVAL: i32 = 22;
+
     /// The system page size.
     pub fn page_size() -> usize {
         imp::page_size()
@@ -118,6 +150,24 @@ pub mod memory {
     /// Makes freshly written code visible to instruction fetch (a no-op on x86-64).
     pub fn flush_icache(ptr: *const u8, len: usize) {
         imp::flush_icache(ptr, len)
+    }
+}
+
+/// The native stack of the running thread.
+pub mod stack {
+    use super::{imp, PalError};
+
+    /// The lowest usable address of the current thread's stack (stacks grow down on every
+    /// supported target), so a runtime can stop deep recursion before it overflows.
+    pub fn current_thread_stack_low() -> Result<usize, PalError> {
+        imp::current_thread_stack_low()
+    }
+
+    /// An address inside the current stack frame: how deep the thread's stack is now.
+    #[inline(always)]
+    pub fn current_stack_pointer() -> usize {
+        let marker = 0u8;
+        core::ptr::addr_of!(marker) as usize
     }
 }
 
@@ -182,6 +232,33 @@ mod tests {
         region.protect(memory::Protection::ReadExecute).unwrap();
         // SAFETY: still mapped, now readable.
         assert_eq!(unsafe { *region.as_ptr() }, 42);
+    }
+
+    #[test]
+    fn reserve_then_commit_part() {
+        let page = memory::page_size();
+        let mut region = memory::Region::reserve(1 << 32).unwrap();
+        region
+            .protect_range(page, page, memory::Protection::ReadWrite)
+            .unwrap();
+        // SAFETY: the second page was committed read-write.
+        unsafe {
+            assert_eq!(*region.as_ptr().add(page), 0);
+            *region.as_ptr().add(page) = 7;
+        }
+        assert!(region
+            .protect_range(1, page, memory::Protection::ReadWrite)
+            .is_err());
+        assert!(region
+            .protect_range(region.len(), page, memory::Protection::ReadWrite)
+            .is_err());
+    }
+
+    #[test]
+    fn stack_low_is_below_the_stack_pointer() {
+        let low = stack::current_thread_stack_low().unwrap();
+        let sp = stack::current_stack_pointer();
+        assert!(low < sp && sp - low < 1 << 30, "low {low:#x} sp {sp:#x}");
     }
 
     #[test]

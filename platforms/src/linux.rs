@@ -44,8 +44,27 @@ pub(crate) fn map(len: usize, protection: Protection) -> Result<*mut u8, PalErro
     }
 }
 
+pub(crate) fn reserve(len: usize) -> Result<*mut u8, PalError> {
+    // SAFETY: an anonymous inaccessible mapping that reserves address space only.
+    let ptr = unsafe {
+        libc::mmap(
+            core::ptr::null_mut(),
+            len,
+            libc::PROT_NONE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
+            -1,
+            0,
+        )
+    };
+    if ptr == libc::MAP_FAILED {
+        Err(errno())
+    } else {
+        Ok(ptr.cast())
+    }
+}
+
 /// # Safety
-/// `ptr..ptr+len` must be a region returned by [`map`].
+/// `ptr..ptr+len` must lie inside a region returned by [`map`] or [`reserve`].
 pub(crate) unsafe fn protect(
     ptr: *mut u8,
     len: usize,
@@ -80,6 +99,26 @@ pub(crate) fn flush_icache(ptr: *const u8, len: usize) {
     }
     #[cfg(not(any(target_arch = "aarch64", target_arch = "arm")))]
     let _ = (ptr, len);
+}
+
+pub(crate) fn current_thread_stack_low() -> Result<usize, PalError> {
+    // SAFETY: `attr` is initialised by pthread_getattr_np before use and destroyed after;
+    // the out-pointers are valid locals.
+    unsafe {
+        let mut attr: libc::pthread_attr_t = core::mem::zeroed();
+        let rc = libc::pthread_getattr_np(libc::pthread_self(), &mut attr);
+        if rc != 0 {
+            return Err(PalError::Os(rc));
+        }
+        let mut addr: *mut libc::c_void = core::ptr::null_mut();
+        let mut size: libc::size_t = 0;
+        let rc = libc::pthread_attr_getstack(&attr, &mut addr, &mut size);
+        libc::pthread_attr_destroy(&mut attr);
+        if rc != 0 {
+            return Err(PalError::Os(rc));
+        }
+        Ok(addr as usize)
+    }
 }
 
 fn clock_ns(clock: libc::clockid_t) -> Result<u64, PalError> {

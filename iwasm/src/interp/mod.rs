@@ -9,7 +9,7 @@ mod translate;
 
 use alloc::boxed::Box;
 
-pub(crate) use exec::invoke;
+pub(crate) use exec::entry;
 pub(crate) use ops::Instr;
 
 /// A function translated for the interpreter.

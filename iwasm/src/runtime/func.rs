@@ -3,7 +3,7 @@
 use alloc::rc::Rc;
 use alloc::vec::Vec;
 
-use super::{Func, FuncEntity, FuncKind, Memory, Store};
+use super::{Func, Memory, Store};
 use crate::error::{Error, Trap};
 use crate::values::{FuncType, ValType, Value};
 
@@ -36,11 +36,7 @@ impl Func {
         ty: FuncType,
         f: impl Fn(&mut Caller<'_>, &[Value], &mut [Value]) -> Result<(), Trap> + 'static,
     ) -> Func {
-        let type_id = store.intern_type(&ty);
-        store.push_func(FuncEntity {
-            type_id,
-            kind: FuncKind::Host(Rc::new(f)),
-        })
+        store.push_host_func(&ty, Rc::new(f))
     }
 
     /// A host function from a typed closure, e.g. `Func::wrap(&mut store, |a: i32, b: i32| a + b)`.
@@ -49,20 +45,17 @@ impl Func {
     /// [`Trap`] as error.
     pub fn wrap<P, R>(store: &mut Store, f: impl IntoFunc<P, R>) -> Func {
         let (ty, host) = f.into_func();
-        let type_id = store.intern_type(&ty);
-        store.push_func(FuncEntity {
-            type_id,
-            kind: FuncKind::Host(host),
-        })
+        store.push_host_func(&ty, host)
     }
 
     /// The function's signature.
     pub fn ty(&self, store: &Store) -> FuncType {
-        store.types[store.funcs[self.0 as usize].type_id as usize].clone()
+        store.types[store.func(*self).func_ref.type_id as usize].clone()
     }
 
     /// Calls the function with `args` (checked against its signature) and returns its results.
     pub fn call(&self, store: &mut Store, args: &[Value]) -> Result<Vec<Value>, Error> {
+        store.check_owner(self.0)?;
         let ty = self.ty(store);
         let arg_types = args.iter().map(Value::ty);
         if args.len() != ty.params().len() || !arg_types.eq(ty.params().iter().copied()) {
@@ -72,7 +65,11 @@ impl Func {
                 args.iter().map(Value::ty).collect::<Vec<_>>()
             )));
         }
-        crate::interp::invoke(store, self.0, &ty, args).map_err(Error::Trap)
+        let cells = args
+            .iter()
+            .map(|arg| store.value_to_cell(*arg))
+            .collect::<Result<Vec<u64>, Error>>()?;
+        store.call_func(self.0.index, cells).map_err(Error::Trap)
     }
 }
 

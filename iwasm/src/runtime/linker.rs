@@ -52,6 +52,7 @@ impl Linker {
                     import.name
                 ))
             })?;
+            store.check_owner(item.handle())?;
             if !import_matches(store, module, &import.kind, item) {
                 return Err(Error::Link(alloc::format!(
                     "incompatible import type: {}.{}",
@@ -68,20 +69,17 @@ impl Linker {
 /// Whether `item` can satisfy an import of `kind` (the spec's import subtyping).
 fn import_matches(store: &Store, module: &Module, kind: &ImportKind, item: Extern) -> bool {
     match (kind, item) {
-        (ImportKind::Func(ty), Extern::Func(f)) => {
-            store.types[store.funcs[f.0 as usize].type_id as usize]
-                == module.info.types[*ty as usize]
-        }
+        (ImportKind::Func(ty), Extern::Func(f)) => f.ty(store) == module.info.types[*ty as usize],
         (ImportKind::Table(ty), Extern::Table(t)) => {
-            let table = &store.tables[t.0 as usize];
+            let table = store.table(t);
             table.ty.element == ty.element
                 && limits_match(table.size(), table.ty.max, ty.min, ty.max)
         }
         (ImportKind::Memory(ty), Extern::Memory(m)) => {
-            let mem = &store.memories[m.0 as usize];
+            let mem = store.memory(m);
             limits_match(mem.pages(), mem.ty.max, ty.min, ty.max)
         }
-        (ImportKind::Global(ty), Extern::Global(g)) => store.globals[g.0 as usize].ty == *ty,
+        (ImportKind::Global(ty), Extern::Global(g)) => store.global(g).ty == *ty,
         _ => false,
     }
 }

@@ -1,17 +1,41 @@
-//! Linear memories: a byte vector with explicit bounds, grown in 64 KiB pages.
+//! Linear memories. On 64-bit hosts with virtual memory a memory reserves its whole address
+//! range up front (4 GiB plus a 4 GiB guard region) and commits pages on grow: its base never
+//! moves and growing never touches the new pages. Elsewhere (`no_std` targets, 32-bit hosts,
+//! or when the reservation fails) it is a heap buffer with explicit bounds.
 
 use alloc::vec::Vec;
 
+use iwasm_platforms::memory::{Protection, Region};
+
+use super::vmctx::VMMemory;
 use super::{Memory, Store};
 use crate::error::Error;
 use crate::values::{MemoryType, MAX_PAGES, PAGE_SIZE};
 
+/// Address space reserved per memory on 64-bit hosts: every 32-bit index plus a 32-bit
+/// offset lands inside it, so compiled code may rely on guard pages for bounds.
+const RESERVATION: u64 = 8 << 30;
+
+/// Where a memory's bytes live.
+enum Backing {
+    /// Reserved address space; the first `length` bytes are committed read-write.
+    Reserved(Region),
+    /// A heap buffer, reallocated on grow.
+    Heap(Vec<u8>),
+}
+
 /// A linear memory.
 pub(crate) struct MemoryInst {
-    pub data: Vec<u8>,
+    /// Base and length as execution reads them (kept in sync with the backing).
+    pub vm: VMMemory,
+    backing: Backing,
     pub ty: MemoryType,
     /// The most pages this memory may ever have: its own maximum capped by the store's limit.
     pub limit: u32,
+}
+
+fn out_of_memory() -> Error {
+    Error::Resource("out of memory allocating linear memory".into())
 }
 
 impl MemoryInst {
@@ -24,14 +48,45 @@ impl MemoryInst {
                 ty.min
             )));
         }
-        let data = zeroed_vec(ty.min as usize * PAGE_SIZE)
-            .ok_or_else(|| Error::Resource("out of memory allocating linear memory".into()))?;
-        Ok(MemoryInst { data, ty, limit })
+        let mut mem = match reserve() {
+            Some(region) => MemoryInst {
+                vm: VMMemory {
+                    base: region.as_ptr(),
+                    length: 0,
+                },
+                backing: Backing::Reserved(region),
+                ty,
+                limit,
+            },
+            None => MemoryInst {
+                vm: VMMemory {
+                    base: core::ptr::NonNull::dangling().as_ptr(),
+                    length: 0,
+                },
+                backing: Backing::Heap(Vec::new()),
+                ty,
+                limit,
+            },
+        };
+        mem.grow(ty.min).ok_or_else(out_of_memory)?;
+        Ok(mem)
     }
 
     /// Current size in pages.
     pub fn pages(&self) -> u32 {
-        (self.data.len() / PAGE_SIZE) as u32
+        (self.vm.length / PAGE_SIZE) as u32
+    }
+
+    /// The memory's bytes.
+    pub fn bytes(&self) -> &[u8] {
+        // SAFETY: `base..base+length` is committed, initialised memory owned by this value.
+        unsafe { core::slice::from_raw_parts(self.vm.base, self.vm.length) }
+    }
+
+    /// The memory's bytes, writable.
+    pub fn bytes_mut(&mut self) -> &mut [u8] {
+        // SAFETY: as for `bytes`, and `&mut self` makes the access exclusive.
+        unsafe { core::slice::from_raw_parts_mut(self.vm.base, self.vm.length) }
     }
 
     /// Grows by `delta` pages; returns the old size, or `None` if the limit or the host's
@@ -39,13 +94,31 @@ impl MemoryInst {
     pub fn grow(&mut self, delta: u32) -> Option<u32> {
         let old = self.pages();
         let new = old.checked_add(delta).filter(|n| *n <= self.limit)?;
+        let old_len = self.vm.length;
         let new_len = new as usize * PAGE_SIZE;
-        self.data
-            .try_reserve_exact(new_len - self.data.len())
-            .ok()?;
-        self.data.resize(new_len, 0);
+        match &mut self.backing {
+            Backing::Reserved(region) => {
+                region
+                    .protect_range(old_len, new_len - old_len, Protection::ReadWrite)
+                    .ok()?;
+            }
+            Backing::Heap(data) => {
+                data.try_reserve_exact(new_len - old_len).ok()?;
+                data.resize(new_len, 0);
+                self.vm.base = data.as_mut_ptr();
+            }
+        }
+        self.vm.length = new_len;
         Some(old)
     }
+}
+
+/// Reserves a memory's address range, where the host has 64-bit virtual memory.
+fn reserve() -> Option<Region> {
+    if usize::BITS < 64 {
+        return None;
+    }
+    Region::reserve(RESERVATION as usize).ok()
 }
 
 /// Element types whose all-zero bit pattern is a valid value.
@@ -55,7 +128,7 @@ impl Zeroable for u64 {}
 
 /// A zero-filled vector of `len` elements, allocated fallibly with `alloc_zeroed`: large
 /// sizes get zero pages from the OS that cost no memory until touched (an 8 MiB value stack
-/// or a module's initial memory does not show up in RSS until used).
+/// does not show up in RSS until used).
 pub(crate) fn zeroed_vec<T: Zeroable>(len: usize) -> Option<Vec<T>> {
     let layout = core::alloc::Layout::array::<T>(len).ok()?;
     if layout.size() == 0 {
@@ -75,13 +148,13 @@ impl Memory {
     /// A new memory owned by the host.
     pub fn new(store: &mut Store, ty: MemoryType) -> Result<Memory, Error> {
         let mem = MemoryInst::new(ty, store.config.max_memory_pages)?;
-        store.memories.push(mem);
-        Ok(Memory(store.memories.len() as u32 - 1))
+        let index = store.memories.push(mem);
+        Ok(Memory(store.handle(index)))
     }
 
     /// The memory's type (its maximum as declared).
     pub fn ty(&self, store: &Store) -> MemoryType {
-        let mem = &store.memories[self.0 as usize];
+        let mem = store.memory(*self);
         MemoryType {
             min: mem.pages(),
             max: mem.ty.max,
@@ -90,22 +163,24 @@ impl Memory {
 
     /// Current size in 64 KiB pages.
     pub fn size(&self, store: &Store) -> u32 {
-        store.memories[self.0 as usize].pages()
+        store.memory(*self).pages()
     }
 
     /// The memory's bytes.
     pub fn data<'a>(&self, store: &'a Store) -> &'a [u8] {
-        &store.memories[self.0 as usize].data
+        store.memory(*self).bytes()
     }
 
     /// The memory's bytes, writable.
     pub fn data_mut<'a>(&self, store: &'a mut Store) -> &'a mut [u8] {
-        &mut store.memories[self.0 as usize].data
+        store.memory_mut(*self).bytes_mut()
     }
 
     /// Grows by `delta` pages, returning the previous size in pages.
     pub fn grow(&self, store: &mut Store, delta: u32) -> Result<u32, Error> {
-        store.memories[self.0 as usize]
+        store.check_owner(self.0)?;
+        store
+            .memory_mut(*self)
             .grow(delta)
             .ok_or_else(|| Error::Resource("memory cannot grow that far".into()))
     }

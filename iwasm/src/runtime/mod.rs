@@ -1,35 +1,45 @@
 //! The runtime: the [`Store`] that owns every instance's functions, memories, tables and
 //! globals, the handles that name them, instantiation and linking.
 
+mod call;
 mod func;
+mod handles;
 pub(crate) mod instantiate;
+pub(crate) mod libcalls;
 mod linker;
 mod memory;
+mod stable;
 mod table;
+pub mod vmctx;
 
 use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
 use alloc::rc::Rc;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
-use core::cell::OnceCell;
+use core::any::Any;
+use core::sync::atomic::{AtomicU32, Ordering};
 
 pub use func::{Caller, HostFunc, IntoFunc, WasmType};
+pub(crate) use handles::Handle;
+pub use handles::{Func, Global, Instance, Memory, Table};
 pub use linker::Linker;
 pub(crate) use memory::{zeroed_vec, MemoryInst};
 pub(crate) use table::TableInst;
 
-use crate::error::Error;
-use crate::interp::CompiledFunc;
+use crate::error::{Error, Trap};
 use crate::loader::{ExportKind, ModuleInfo};
-use crate::values::{FuncType, GlobalType, Value};
+use crate::values::{FuncType, GlobalType, ValType, Value};
+use stable::StableVec;
+use vmctx::{EntryFn, FuncRef, VMContext, VMRuntime, VMTable};
 
 /// Limits of one [`Store`].
 #[derive(Clone, Debug)]
 pub struct Config {
     /// Size of the interpreter's value stack, in 64-bit slots (frames of all active calls).
     pub max_value_stack_slots: usize,
-    /// Maximum depth of nested wasm calls before `call stack exhausted`.
+    /// Maximum depth of nested calls (wasm frames of every tier and host calls, across
+    /// re-entry) before `call stack exhausted`.
     pub max_call_depth: usize,
     /// Upper bound on any linear memory, in 64 KiB pages (a module's own maximum may be lower).
     pub max_memory_pages: u32,
@@ -45,37 +55,40 @@ impl Default for Config {
     }
 }
 
-/// A function in the store: its interned type and how to run it.
+/// A function in the store: its reference (what execution calls) and what it is.
 pub(crate) struct FuncEntity {
-    pub type_id: u32,
+    pub func_ref: FuncRef,
     pub kind: FuncKind,
 }
 
-/// A wasm function of an instance (translated on first call) or a host function.
+/// A wasm function of an instance, or a host function.
 pub(crate) enum FuncKind {
-    Wasm {
-        instance: u32,
-        index: u32,
-        code: OnceCell<Box<CompiledFunc>>,
-    },
+    Wasm { instance: u32, index: u32 },
     Host(Rc<HostFunc>),
 }
 
-/// A global variable: its type and its value as an interpreter cell.
+/// A global variable: its type and its value as a 64-bit cell.
 pub(crate) struct GlobalInst {
     pub ty: GlobalType,
     pub value: u64,
 }
 
-/// The runtime state of one instance: where its index spaces point in the store.
+/// The runtime state of one instance: where its index spaces point in the store, and the
+/// context execution reads.
 pub(crate) struct InstanceData {
     pub module: Arc<ModuleInfo>,
     pub funcs: Vec<u32>,
     pub tables: Vec<u32>,
     pub memories: Vec<u32>,
     pub globals: Vec<u32>,
-    /// Store type id of each of the module's types.
-    pub type_ids: Vec<u32>,
+    /// Per function index: the function's reference (what the context's `func_refs` points at).
+    func_refs: Box<[*const FuncRef]>,
+    /// The instance's context and the other arrays its pointers point at, owned here only
+    /// to keep them alive as long as the instance.
+    _vmctx: Box<VMContext>,
+    _global_cells: Box<[*mut u64]>,
+    _table_views: Box<[*mut VMTable]>,
+    _type_ids: Box<[u32]>,
     /// Element segments as resolved reference cells; emptied by `elem.drop`.
     pub elements: Vec<Vec<u64>>,
     /// Whether each data segment was dropped.
@@ -92,47 +105,72 @@ impl InstanceData {
     }
 }
 
-/// Owns all runtime objects. Handles ([`Func`], [`Memory`], ...) are indices into one store.
+/// Source of store identities, so handles can tell their store.
+static NEXT_STORE_ID: AtomicU32 = AtomicU32::new(1);
+
+/// Owns all runtime objects. Handles ([`Func`], [`Memory`], ...) name an object of one store;
+/// used with another store they give an error (or panic where a method returns no `Result`).
 pub struct Store {
+    id: u32,
     pub(crate) config: Config,
     pub(crate) types: Vec<FuncType>,
     type_ids: BTreeMap<FuncType, u32>,
-    pub(crate) funcs: Vec<FuncEntity>,
-    pub(crate) tables: Vec<TableInst>,
-    pub(crate) memories: Vec<MemoryInst>,
-    pub(crate) globals: Vec<GlobalInst>,
+    pub(crate) funcs: StableVec<FuncEntity>,
+    pub(crate) tables: StableVec<TableInst>,
+    pub(crate) memories: StableVec<MemoryInst>,
+    pub(crate) globals: StableVec<GlobalInst>,
     pub(crate) instances: Vec<InstanceData>,
     /// The interpreter's value stack; allocated on first use, never reallocated after.
     pub(crate) stack: Vec<u64>,
     /// Slots of `stack` in use by calls still running (for re-entrant host calls).
     pub(crate) stack_in_use: usize,
-}
-
-impl Default for Store {
-    fn default() -> Store {
-        Store::with_config(Config::default())
-    }
+    /// Store-wide state every context points at.
+    pub(crate) runtime: Box<VMRuntime>,
+    /// The context of host functions (no memory, no functions: only the runtime pointer).
+    host_vmctx: Box<VMContext>,
+    /// The entry every new wasm function starts with (the engine's first tier).
+    wasm_entry: EntryFn,
+    /// Code that tiers produced for this store's functions, freed with the store.
+    code: Vec<Box<dyn Any>>,
+    /// The trap of the last entry that returned non-zero.
+    pending_trap: Option<Trap>,
 }
 
 impl Store {
-    /// An empty store with default limits.
-    pub fn new() -> Store {
-        Store::default()
-    }
-
-    /// An empty store with the given limits.
-    pub fn with_config(config: Config) -> Store {
+    /// An empty store whose wasm functions start at `wasm_entry` (chosen by the engine).
+    pub(crate) fn with_entry(config: Config, wasm_entry: EntryFn) -> Store {
+        let mut runtime = Box::new(VMRuntime {
+            store: core::ptr::null_mut(),
+            stack_limit: 0,
+            call_depth: 0,
+        });
+        let host_vmctx = Box::new(VMContext {
+            runtime: &mut *runtime,
+            memory0: core::ptr::null_mut(),
+            func_refs: core::ptr::null(),
+            globals: core::ptr::null(),
+            tables: core::ptr::null(),
+            type_ids: core::ptr::null(),
+            helpers: &libcalls::HELPERS,
+            instance: u32::MAX,
+        });
         Store {
+            id: NEXT_STORE_ID.fetch_add(1, Ordering::Relaxed),
             config,
             types: Vec::new(),
             type_ids: BTreeMap::new(),
-            funcs: Vec::new(),
-            tables: Vec::new(),
-            memories: Vec::new(),
-            globals: Vec::new(),
+            funcs: StableVec::default(),
+            tables: StableVec::default(),
+            memories: StableVec::default(),
+            globals: StableVec::default(),
             instances: Vec::new(),
             stack: Vec::new(),
             stack_in_use: 0,
+            runtime,
+            host_vmctx,
+            wasm_entry,
+            code: Vec::new(),
+            pending_trap: None,
         }
     }
 
@@ -147,27 +185,93 @@ impl Store {
         id
     }
 
-    pub(crate) fn push_func(&mut self, entity: FuncEntity) -> Func {
-        self.funcs.push(entity);
-        Func(self.funcs.len() as u32 - 1)
+    /// Adds a host function of type `ty`.
+    pub(crate) fn push_host_func(&mut self, ty: &FuncType, host: Rc<HostFunc>) -> Func {
+        let type_id = self.intern_type(ty);
+        let vmctx: *mut VMContext = &mut *self.host_vmctx;
+        let index = self.push_func(type_id, vmctx, call::host_entry, FuncKind::Host(host));
+        Func(self.handle(index))
+    }
+
+    /// Adds a function and returns its store index.
+    fn push_func(
+        &mut self,
+        type_id: u32,
+        vmctx: *mut VMContext,
+        entry: EntryFn,
+        kind: FuncKind,
+    ) -> usize {
+        let func = self.funcs.len() as u32;
+        self.funcs.push(FuncEntity {
+            func_ref: FuncRef {
+                entry: core::cell::Cell::new(entry),
+                type_id,
+                func,
+                vmctx,
+                code: core::cell::Cell::new(core::ptr::null()),
+            },
+            kind,
+        })
+    }
+
+    /// The reference of store function `func`.
+    pub(crate) fn func_ref(&self, func: u32) -> *const FuncRef {
+        &self.funcs[func as usize].func_ref
+    }
+
+    /// Keeps `code` (a tier's code for a function) alive as long as the store, returning a
+    /// pointer to it that stays valid that long.
+    pub(crate) fn keep_code<T: Any>(&mut self, code: Box<T>) -> *const T {
+        let ptr: *const T = &*code;
+        self.code.push(code);
+        ptr
+    }
+
+    /// Records the trap of an entry that is about to return non-zero.
+    pub(crate) fn set_pending_trap(&mut self, trap: Trap) {
+        self.pending_trap = Some(trap);
+    }
+
+    /// The trap an entry returned non-zero for.
+    pub(crate) fn take_pending_trap(&mut self) -> Trap {
+        self.pending_trap
+            .take()
+            .unwrap_or_else(|| Trap::host("an entry reported a trap without recording it"))
+    }
+
+    /// The 64-bit cell a value is stored in (references: see [`TableInst`]).
+    pub(crate) fn value_to_cell(&self, value: Value) -> Result<u64, Error> {
+        Ok(match value {
+            Value::I32(v) => v as u32 as u64,
+            Value::I64(v) => v as u64,
+            Value::F32(v) => v as u64,
+            Value::F64(v) => v,
+            Value::FuncRef(None) | Value::ExternRef(None) => 0,
+            Value::FuncRef(Some(f)) => {
+                self.check_owner(f.0)?;
+                self.func_ref(f.0.index) as u64
+            }
+            Value::ExternRef(Some(r)) => r as u64 + 1,
+        })
+    }
+
+    /// The value of type `ty` held in `cell`.
+    pub(crate) fn cell_to_value(&self, ty: ValType, cell: u64) -> Value {
+        match ty {
+            ValType::I32 => Value::I32(cell as u32 as i32),
+            ValType::I64 => Value::I64(cell as i64),
+            ValType::F32 => Value::F32(cell as u32),
+            ValType::F64 => Value::F64(cell),
+            ValType::FuncRef => Value::FuncRef((cell != 0).then(|| {
+                // SAFETY: a non-null funcref cell is the address of a `FuncRef` of this store
+                // (cells are written only by `value_to_cell` and by execution from references).
+                let func = unsafe { (*(cell as *const FuncRef)).func };
+                Func(self.handle(func as usize))
+            })),
+            ValType::ExternRef => Value::ExternRef(cell.checked_sub(1).map(|r| r as u32)),
+        }
     }
 }
-
-/// A function in a [`Store`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Func(pub(crate) u32);
-/// A table in a [`Store`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Table(pub(crate) u32);
-/// A linear memory in a [`Store`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Memory(pub(crate) u32);
-/// A global variable in a [`Store`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Global(pub(crate) u32);
-/// An instantiated module in a [`Store`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Instance(pub(crate) u32);
 
 /// Anything a module can import or export.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -180,6 +284,18 @@ pub enum Extern {
     Memory(Memory),
     /// A global variable.
     Global(Global),
+}
+
+impl Extern {
+    /// The identity of the object.
+    pub(crate) fn handle(self) -> Handle {
+        match self {
+            Extern::Func(f) => f.0,
+            Extern::Table(t) => t.0,
+            Extern::Memory(m) => m.0,
+            Extern::Global(g) => g.0,
+        }
+    }
 }
 
 impl From<Func> for Extern {
@@ -206,21 +322,25 @@ impl From<Global> for Extern {
 impl Instance {
     /// The export called `name`, if any.
     pub fn get_export(&self, store: &Store, name: &str) -> Option<Extern> {
-        let data = &store.instances[self.0 as usize];
+        let data = store.instance(*self);
         let (kind, index) = *data.module.exports.get(name)?;
         let index = index as usize;
         Some(match kind {
-            ExportKind::Func => Extern::Func(Func(data.funcs[index])),
-            ExportKind::Table => Extern::Table(Table(data.tables[index])),
-            ExportKind::Memory => Extern::Memory(Memory(data.memories[index])),
-            ExportKind::Global => Extern::Global(Global(data.globals[index])),
+            ExportKind::Func => Extern::Func(Func(store.handle(data.funcs[index] as usize))),
+            ExportKind::Table => Extern::Table(Table(store.handle(data.tables[index] as usize))),
+            ExportKind::Memory => {
+                Extern::Memory(Memory(store.handle(data.memories[index] as usize)))
+            }
+            ExportKind::Global => {
+                Extern::Global(Global(store.handle(data.globals[index] as usize)))
+            }
         })
     }
 
     /// Every export, by name.
     pub fn exports<'a>(&self, store: &'a Store) -> impl Iterator<Item = (&'a str, Extern)> + 'a {
         let this = *self;
-        let data = &store.instances[self.0 as usize];
+        let data = store.instance(*self);
         data.module.exports.keys().map(move |name| {
             let item = this.get_export(store, name).expect("export exists");
             (name.as_str(), item)
@@ -261,10 +381,8 @@ impl Instance {
 
     /// The instance's first memory (the one WASI and host functions use), if it has one.
     pub fn default_memory(&self, store: &Store) -> Option<Memory> {
-        store.instances[self.0 as usize]
-            .memories
-            .first()
-            .map(|m| Memory(*m))
+        let memory = *store.instance(*self).memories.first()?;
+        Some(Memory(store.handle(memory as usize)))
     }
 }
 
@@ -276,34 +394,34 @@ impl Global {
                 "global initial value has the wrong type".into(),
             ));
         }
-        store.globals.push(GlobalInst {
-            ty,
-            value: init.to_cell(),
-        });
-        Ok(Global(store.globals.len() as u32 - 1))
+        let value = store.value_to_cell(init)?;
+        let index = store.globals.push(GlobalInst { ty, value });
+        Ok(Global(store.handle(index)))
     }
 
     /// The global's type.
     pub fn ty(&self, store: &Store) -> GlobalType {
-        store.globals[self.0 as usize].ty
+        store.global(*self).ty
     }
 
     /// The current value.
     pub fn get(&self, store: &Store) -> Value {
-        let g = &store.globals[self.0 as usize];
-        Value::from_cell(g.ty.content, g.value)
+        let g = store.global(*self);
+        store.cell_to_value(g.ty.content, g.value)
     }
 
     /// Changes the value of a mutable global.
     pub fn set(&self, store: &mut Store, value: Value) -> Result<(), Error> {
-        let g = &mut store.globals[self.0 as usize];
-        if !g.ty.mutable {
+        store.check_owner(self.0)?;
+        let ty = store.global(*self).ty;
+        if !ty.mutable {
             return Err(Error::Link("global is immutable".into()));
         }
-        if value.ty() != g.ty.content {
+        if value.ty() != ty.content {
             return Err(Error::Link("global value has the wrong type".into()));
         }
-        g.value = value.to_cell();
+        let cell = store.value_to_cell(value)?;
+        store.global_mut(*self).value = cell;
         Ok(())
     }
 }

@@ -1,7 +1,10 @@
-//! Tables of references, stored as interpreter cells (0 = null).
+//! Tables of references. Each element is a 64-bit cell: for `funcref` tables the address of
+//! the function's [`FuncRef`](super::vmctx::FuncRef) (0 = null), for `externref` tables the
+//! host value plus one (0 = null).
 
 use alloc::vec::Vec;
 
+use super::vmctx::VMTable;
 use super::{Store, Table};
 use crate::error::Error;
 use crate::values::{TableType, Value};
@@ -11,7 +14,9 @@ const TABLE_LIMIT: u32 = 10_000_000;
 
 /// A table.
 pub(crate) struct TableInst {
-    pub elems: Vec<u64>,
+    /// Base and length as execution reads them (kept in sync with `elems`).
+    pub vm: VMTable,
+    elems: Vec<u64>,
     pub ty: TableType,
 }
 
@@ -21,15 +26,39 @@ impl TableInst {
         if ty.min > TABLE_LIMIT {
             return Err(Error::Resource("table too large".into()));
         }
-        Ok(TableInst {
+        let mut table = TableInst {
+            vm: VMTable {
+                base: core::ptr::null_mut(),
+                length: 0,
+            },
             elems: alloc::vec![init; ty.min as usize],
             ty,
-        })
+        };
+        table.sync();
+        Ok(table)
+    }
+
+    /// Points the execution view at the current elements.
+    fn sync(&mut self) {
+        self.vm = VMTable {
+            base: self.elems.as_mut_ptr(),
+            length: self.elems.len() as u32,
+        };
     }
 
     /// Current number of elements.
     pub fn size(&self) -> u32 {
         self.elems.len() as u32
+    }
+
+    /// The elements.
+    pub fn elems(&self) -> &[u64] {
+        &self.elems
+    }
+
+    /// The elements, writable (their number is fixed; see [`TableInst::grow`]).
+    pub fn elems_mut(&mut self) -> &mut [u64] {
+        &mut self.elems
     }
 
     /// Grows by `delta` elements set to `init`; returns the old size, or `None` if the table's
@@ -40,6 +69,7 @@ impl TableInst {
         let new = old.checked_add(delta).filter(|n| *n <= max)?;
         self.elems.try_reserve(delta as usize).ok()?;
         self.elems.resize(new as usize, init);
+        self.sync();
         Some(old)
     }
 }
@@ -50,13 +80,14 @@ impl Table {
         if init.ty() != ty.element {
             return Err(Error::Link("table initial value has the wrong type".into()));
         }
-        store.tables.push(TableInst::new(ty, init.to_cell())?);
-        Ok(Table(store.tables.len() as u32 - 1))
+        let cell = store.value_to_cell(init)?;
+        let index = store.tables.push(TableInst::new(ty, cell)?);
+        Ok(Table(store.handle(index)))
     }
 
     /// The table's type, with its current size as minimum.
     pub fn ty(&self, store: &Store) -> TableType {
-        let table = &store.tables[self.0 as usize];
+        let table = store.table(*self);
         TableType {
             min: table.size(),
             ..table.ty
@@ -65,13 +96,13 @@ impl Table {
 
     /// Current number of elements.
     pub fn size(&self, store: &Store) -> u32 {
-        store.tables[self.0 as usize].size()
+        store.table(*self).size()
     }
 
     /// Element `index`, or `None` past the end.
     pub fn get(&self, store: &Store, index: u32) -> Option<Value> {
-        let table = &store.tables[self.0 as usize];
+        let table = store.table(*self);
         let cell = *table.elems.get(index as usize)?;
-        Some(Value::from_cell(table.ty.element, cell))
+        Some(store.cell_to_value(table.ty.element, cell))
     }
 }

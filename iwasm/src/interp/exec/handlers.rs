@@ -4,15 +4,15 @@
 //! Every handler receives its own instruction at `ip` and ends with [`next!`] (continue at
 //! another instruction) or by returning an [`Exit`].
 
-use alloc::vec::Vec;
 use core::hint::unreachable_unchecked;
 
 use super::cells::{get, set, Cell, MemValue};
-use super::{call_host, compiled, Executor, Exit, Frame, Regs};
+use super::{compiled, Executor, Exit, Frame, Regs};
 use crate::error::{Trap, TrapCode};
 use crate::interp::ops::{for_each_op, Instr, Slot};
 use crate::interp::CompiledFunc;
-use crate::runtime::{instantiate, FuncKind};
+use crate::runtime::libcalls;
+use crate::runtime::vmctx::{EntryFn, FuncRef, VMTable};
 use crate::values::PAGE_SIZE;
 
 /// The signature every handler shares: the hot registers, the executor, the accumulator.
@@ -74,13 +74,12 @@ pub(super) fn run(regs: Regs, ex: &mut Executor<'_>) -> Exit {
     exit
 }
 
-/// Enters wasm function `func` (called from the host) with its frame at `fp`, and runs it.
-pub(super) fn start(ex: &mut Executor<'_>, func: u32, fp: *mut u64) -> Exit {
+/// Enters wasm function `func` (called through its entry) with its frame at `fp`, and runs it.
+pub(super) fn start(ex: &mut Executor<'_>, func: *const FuncRef, fp: *mut u64) -> Exit {
     let ip = enter_frame(ex, func, fp);
     if ip.is_null() {
         return Exit::Trap;
     }
-    ex.current = func;
     let (mem, mem_len) = ex.memory_view();
     run(
         Regs {
@@ -101,10 +100,13 @@ pub(super) fn start(ex: &mut Executor<'_>, func: u32, fp: *mut u64) -> Exit {
 /// Nothing here returns a `Trap` by value: a by-memory return slot in a handler would stop
 /// LLVM from turning the handler's final dispatch into a tail call.
 #[inline(always)]
-fn enter_frame(ex: &mut Executor<'_>, func: u32, fp: *mut u64) -> *const Instr {
-    let code = match compiled(ex.store, func) {
-        Some(code) => code,
-        None => translate_now(ex, func),
+fn enter_frame(ex: &mut Executor<'_>, func: *const FuncRef, fp: *mut u64) -> *const Instr {
+    // SAFETY: `func` is a live wasm function reference of the store.
+    let code = unsafe { (*func).code.get() }.cast::<CompiledFunc>();
+    let code = if code.is_null() {
+        translate_now(ex, func)
+    } else {
+        code
     };
     if code.is_null() {
         return core::ptr::null();
@@ -132,8 +134,9 @@ fn enter_frame(ex: &mut Executor<'_>, func: u32, fp: *mut u64) -> *const Instr {
 /// Translates wasm function `func` on its first call; null after recording a trap.
 #[cold]
 #[inline(never)]
-fn translate_now(ex: &mut Executor<'_>, func: u32) -> *const CompiledFunc {
-    match super::translate_function(ex.store, func) {
+fn translate_now(ex: &mut Executor<'_>, func: *const FuncRef) -> *const CompiledFunc {
+    // SAFETY: `func` is a live wasm function reference of the store.
+    match compiled(ex.store, unsafe { &*func }) {
         Ok(code) => code,
         Err(trap) => {
             ex.trap(trap);
@@ -142,7 +145,8 @@ fn translate_now(ex: &mut Executor<'_>, func: u32) -> *const CompiledFunc {
     }
 }
 
-/// Calls store function `callee` with its arguments at slot `base` of the current frame.
+/// Calls `callee` with its arguments at slot `base` of the current frame: interpreted
+/// functions get a new frame here, anything else is called through its entry.
 #[inline(always)]
 unsafe fn call(
     ip: *const Instr,
@@ -150,47 +154,70 @@ unsafe fn call(
     mem: *mut u8,
     mem_len: usize,
     ex: &mut Executor<'_>,
-    callee: u32,
+    callee: *const FuncRef,
     base: Slot,
 ) -> Exit {
     // SAFETY: `base` is a slot of the current frame.
     let new_fp = unsafe { fp.add(base as usize) };
-    match ex.store.funcs[callee as usize].kind {
-        FuncKind::Wasm { instance, .. } => {
-            if ex.frames.len() >= ex.max_depth {
-                return ex.trap(Trap::new(TrapCode::StackExhausted));
-            }
-            let entry = enter_frame(ex, callee, new_fp);
-            if entry.is_null() {
-                return Exit::Trap;
-            }
-            ex.frames.push(Frame {
-                // SAFETY: the call is not the last instruction of its function.
-                ip: unsafe { ip.add(1) },
-                fp,
-                func: ex.current,
-                instance: ex.instance,
-            });
-            ex.current = callee;
-            let (mem, mem_len) = if instance == ex.instance {
-                (mem, mem_len)
-            } else {
-                ex.instance = instance;
-                ex.memory_view()
-            };
-            next!(entry, new_fp, mem, mem_len, ex, 0)
-        }
-        FuncKind::Host(_) => {
-            // SAFETY: both pointers are into the value stack.
-            let offset = unsafe { new_fp.offset_from(ex.stack_start) } as usize;
-            if let Err(trap) = call_host(ex.store, callee, offset, ex.mem_index) {
-                return ex.trap(trap);
-            }
-            let (mem, mem_len) = ex.memory_view();
-            // SAFETY: the call is not the last instruction of its function.
-            next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex, 0)
-        }
+    // SAFETY: `callee` is a live function reference of the store.
+    let callee_ref = unsafe { &*callee };
+    if callee_ref.entry.get() as usize != super::entry as EntryFn as usize {
+        return unsafe { call_through_entry(ip, fp, ex, callee, new_fp) };
     }
+    if ex.frames.len() >= ex.max_frames {
+        return ex.trap(Trap::new(TrapCode::StackExhausted));
+    }
+    let entry = enter_frame(ex, callee, new_fp);
+    if entry.is_null() {
+        return Exit::Trap;
+    }
+    ex.frames.push(Frame {
+        // SAFETY: the call is not the last instruction of its function.
+        ip: unsafe { ip.add(1) },
+        fp,
+        func: ex.current,
+    });
+    ex.current = callee;
+    let (mem, mem_len) = if callee_ref.vmctx == ex.vmctx {
+        (mem, mem_len)
+    } else {
+        ex.vmctx = callee_ref.vmctx;
+        ex.memory_view()
+    };
+    next!(entry, new_fp, mem, mem_len, ex, 0)
+}
+
+/// Calls a function the interpreter does not run (a host function, or another tier's code)
+/// through its entry, with the value array at `new_fp`, then continues after the call.
+#[cold]
+#[inline(never)]
+unsafe fn call_through_entry(
+    ip: *const Instr,
+    fp: *mut u64,
+    ex: &mut Executor<'_>,
+    callee: *const FuncRef,
+    new_fp: *mut u64,
+) -> Exit {
+    // SAFETY: `callee` is a live function reference of the store.
+    let ty = &ex.store.types[unsafe { (*callee).type_id } as usize];
+    let cells = ty.params().len().max(ty.results().len());
+    // SAFETY: both pointers are into the value stack.
+    let offset = unsafe { new_fp.offset_from(ex.stack_start) } as usize;
+    let saved_in_use = ex.store.stack_in_use;
+    ex.store.stack_in_use = offset + cells;
+    ex.store.runtime.call_depth = ex.depth_base + ex.frames.len() + 1;
+    // SAFETY: the callee's entry follows the `EntryFn` contract; the value array lies in the
+    // value stack (the translator reserves `max(params, results)` slots for every call).
+    let status = unsafe { ((*callee).entry.get())(callee, ex.vmctx, new_fp) };
+    ex.store.runtime.call_depth = ex.depth_base;
+    ex.store.stack_in_use = saved_in_use;
+    if status != 0 {
+        let trap = ex.store.take_pending_trap();
+        return ex.trap(trap);
+    }
+    let (mem, mem_len) = ex.memory_view();
+    // SAFETY: the call is not the last instruction of its function.
+    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex, 0)
 }
 
 /// Returns to the caller, or ends execution if this was the outermost function.
@@ -200,10 +227,12 @@ fn ret(mem: *mut u8, mem_len: usize, ex: &mut Executor<'_>) -> Exit {
         return Exit::Done;
     };
     ex.current = frame.func;
-    let (mem, mem_len) = if frame.instance == ex.instance {
+    // SAFETY: a frame's function reference is live.
+    let vmctx = unsafe { (*frame.func).vmctx };
+    let (mem, mem_len) = if vmctx == ex.vmctx {
         (mem, mem_len)
     } else {
-        ex.instance = frame.instance;
+        ex.vmctx = vmctx;
         ex.memory_view()
     };
     next!(frame.ip, frame.fp, mem, mem_len, ex, 0)
@@ -447,7 +476,8 @@ handler!(ReturnSlot(ip, fp, mem, mem_len, ex, acc) { src } => {
 });
 
 handler!(Call(ip, fp, mem, mem_len, ex, acc) { func, base } => {
-    let callee = ex.store.instances[ex.instance as usize].funcs[func as usize];
+    // SAFETY: validated: `func` indexes the instance's functions.
+    let callee = unsafe { *(*ex.vmctx).func_refs.add(func as usize) };
     unsafe { call(ip, fp, mem, mem_len, ex, callee, base) }
 });
 
@@ -466,18 +496,28 @@ fn indirect_callee(
     table: u32,
     type_index: u32,
     base: Slot,
-) -> Result<u32, TrapCode> {
-    let data = &ex.store.instances[ex.instance as usize];
-    let expected = data.type_ids[type_index as usize];
+) -> Result<*const FuncRef, TrapCode> {
+    // SAFETY: validated: the indices are in range for the running instance's context.
+    let (expected, table) = unsafe {
+        let vmctx = &*ex.vmctx;
+        (
+            *vmctx.type_ids.add(type_index as usize),
+            &**vmctx.tables.add(table as usize),
+        )
+    };
     let num_params = ex.store.types[expected as usize].params().len() as Slot;
-    let elems = &ex.store.tables[data.tables[table as usize] as usize].elems;
     // SAFETY: the index operand was materialised right after the arguments in this frame.
     let index = unsafe { get::<u32>(fp, base + num_params) };
-    let cell = *elems
-        .get(index as usize)
-        .ok_or(TrapCode::UndefinedElement)?;
-    let callee = cell.checked_sub(1).ok_or(TrapCode::UninitializedElement)? as u32;
-    if ex.store.funcs[callee as usize].type_id != expected {
+    if index >= table.length {
+        return Err(TrapCode::UndefinedElement);
+    }
+    // SAFETY: `index` is below the table's length.
+    let callee = unsafe { *table.base.add(index as usize) } as *const FuncRef;
+    if callee.is_null() {
+        return Err(TrapCode::UninitializedElement);
+    }
+    // SAFETY: a non-null funcref table element is a live function reference.
+    if unsafe { (*callee).type_id } != expected {
         return Err(TrapCode::IndirectCallTypeMismatch);
     }
     Ok(callee)
@@ -493,15 +533,15 @@ handler!(Select(ip, fp, mem, mem_len, ex, acc) { dst, other, cond } => {
 });
 
 handler!(GlobalGet(ip, fp, mem, mem_len, ex, acc) { dst, global } => {
-    let g = ex.store.instances[ex.instance as usize].globals[global as usize];
-    let value = ex.store.globals[g as usize].value;
+    // SAFETY: validated: `global` indexes the instance's globals, whose cells are live.
+    let value = unsafe { **(*ex.vmctx).globals.add(global as usize) };
     unsafe { set(fp, dst, value) };
     next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex, value)
 });
 
 handler!(GlobalSet(ip, fp, mem, mem_len, ex, acc) { src, global } => {
-    let g = ex.store.instances[ex.instance as usize].globals[global as usize];
-    ex.store.globals[g as usize].value = unsafe { get::<u64>(fp, src) };
+    // SAFETY: as for `GlobalGet`.
+    unsafe { **(*ex.vmctx).globals.add(global as usize) = get::<u64>(fp, src) };
     next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex, acc)
 });
 
@@ -513,8 +553,7 @@ handler!(MemorySize(ip, fp, mem, mem_len, ex, acc) { dst } => {
 
 handler!(MemoryGrow(ip, fp, mem, mem_len, ex, acc) { dst, delta } => {
     let delta = unsafe { get::<u32>(fp, delta) };
-    let m = ex.mem_index.expect("validated: the module has a memory");
-    let old = ex.store.memories[m as usize].grow(delta).map_or(-1, |old| old as i32);
+    let old = libcalls::memory_grow(ex.store, ex.instance(), delta);
     unsafe { set(fp, dst, old) };
     let (mem, mem_len) = ex.memory_view();
     next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex, acc)
@@ -529,129 +568,95 @@ unsafe fn operands3(fp: *mut u64, base: Slot) -> (u32, u32, u32) {
 
 handler!(MemoryFill(ip, fp, mem, mem_len, ex, acc) { base } => {
     let (dst, value, len) = unsafe { operands3(fp, base) };
-    let Some(range) = instantiate::range(dst, len, mem_len) else {
-        return ex.trap(Trap::new(TrapCode::MemoryOutOfBounds));
-    };
-    // SAFETY: the range is within the memory.
-    unsafe { core::ptr::write_bytes(mem.add(range.start), value as u8, range.len()) };
+    check!(ex, libcalls::memory_fill(ex.store, ex.instance(), dst, value, len));
     next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex, acc)
 });
 
 handler!(MemoryCopy(ip, fp, mem, mem_len, ex, acc) { base } => {
     let (dst, src, len) = unsafe { operands3(fp, base) };
-    let (Some(to), Some(from)) = (instantiate::range(dst, len, mem_len), instantiate::range(src, len, mem_len)) else {
-        return ex.trap(Trap::new(TrapCode::MemoryOutOfBounds));
-    };
-    // SAFETY: both ranges are within the memory; `copy` allows overlap.
-    unsafe { core::ptr::copy(mem.add(from.start), mem.add(to.start), from.len()) };
+    check!(ex, libcalls::memory_copy(ex.store, ex.instance(), dst, src, len));
     next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex, acc)
 });
 
 handler!(MemoryInit(ip, fp, mem, mem_len, ex, acc) { base, segment } => {
     let (dst, src, len) = unsafe { operands3(fp, base) };
-    let m = ex.mem_index.expect("validated: the module has a memory");
-    check!(ex, instantiate::memory_init(ex.store, ex.instance, m, segment, dst, src, len));
+    check!(ex, libcalls::memory_init(ex.store, ex.instance(), segment, dst, src, len));
     next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex, acc)
 });
 
 handler!(DataDrop(ip, fp, mem, mem_len, ex, acc) { segment } => {
-    ex.store.instances[ex.instance as usize].data_dropped[segment as usize] = true;
+    libcalls::data_drop(ex.store, ex.instance(), segment);
     next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex, acc)
 });
 
-/// The store index of table `table` of the running instance.
-fn table_addr(ex: &Executor<'_>, table: u32) -> usize {
-    ex.store.instances[ex.instance as usize].tables[table as usize] as usize
+/// Table `table` of the running instance, as execution sees it.
+fn table_view<'a>(ex: &'a Executor<'_>, table: u32) -> &'a VMTable {
+    // SAFETY: validated: `table` indexes the instance's tables, which are live.
+    unsafe { &**(*ex.vmctx).tables.add(table as usize) }
 }
 
 handler!(TableGet(ip, fp, mem, mem_len, ex, acc) { dst, index, table } => {
     let index = unsafe { get::<u32>(fp, index) };
-    let Some(&cell) = ex.store.tables[table_addr(ex, table)].elems.get(index as usize) else {
+    let view = table_view(ex, table);
+    if index >= view.length {
         return ex.trap(Trap::new(TrapCode::TableOutOfBounds));
-    };
+    }
+    // SAFETY: `index` is below the table's length.
+    let cell = unsafe { *view.base.add(index as usize) };
     unsafe { set(fp, dst, cell) };
     next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex, cell)
 });
 
 handler!(TableSet(ip, fp, mem, mem_len, ex, acc) { index, value, table } => {
     let (index, value) = unsafe { (get::<u32>(fp, index), get::<u64>(fp, value)) };
-    let t = table_addr(ex, table);
-    let Some(cell) = ex.store.tables[t].elems.get_mut(index as usize) else {
+    let view = table_view(ex, table);
+    if index >= view.length {
         return ex.trap(Trap::new(TrapCode::TableOutOfBounds));
-    };
-    *cell = value;
+    }
+    // SAFETY: `index` is below the table's length.
+    unsafe { *view.base.add(index as usize) = value };
     next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex, acc)
 });
 
 handler!(TableSize(ip, fp, mem, mem_len, ex, acc) { dst, table } => {
-    let size = ex.store.tables[table_addr(ex, table)].size() as u64;
+    let size = table_view(ex, table).length as u64;
     unsafe { set(fp, dst, size) };
     next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex, size)
 });
 
 handler!(TableGrow(ip, fp, mem, mem_len, ex, acc) { base, table } => {
     let (init, delta) = unsafe { (get::<u64>(fp, base), get::<u32>(fp, base + 1)) };
-    let t = table_addr(ex, table);
-    let old = ex.store.tables[t].grow(delta, init).map_or(-1, |old| old as i32);
+    let old = libcalls::table_grow(ex.store, ex.instance(), table, init, delta);
     unsafe { set(fp, base, old) };
     next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex, acc)
 });
 
 handler!(TableFill(ip, fp, mem, mem_len, ex, acc) { base, table } => {
     let (start, value, len) = unsafe { (get::<u32>(fp, base), get::<u64>(fp, base + 1), get::<u32>(fp, base + 2)) };
-    let t = table_addr(ex, table);
-    let elems = &mut ex.store.tables[t].elems;
-    let Some(range) = instantiate::range(start, len, elems.len()) else {
-        return ex.trap(Trap::new(TrapCode::TableOutOfBounds));
-    };
-    elems[range].fill(value);
+    check!(ex, libcalls::table_fill(ex.store, ex.instance(), table, start, value, len));
     next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex, acc)
 });
 
 handler!(TableCopy(ip, fp, mem, mem_len, ex, acc) { base, dst_table, src_table } => {
     let (dst, src, len) = unsafe { operands3(fp, base) };
-    check!(ex, table_copy(ex, table_addr(ex, dst_table), table_addr(ex, src_table), dst, src, len));
+    check!(ex, libcalls::table_copy(ex.store, ex.instance(), dst_table, src_table, dst, src, len));
     next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex, acc)
 });
 
-/// `table.copy` between store tables `dt` and `st` (possibly the same), all or nothing.
-fn table_copy(
-    ex: &mut Executor<'_>,
-    dt: usize,
-    st: usize,
-    dst: u32,
-    src: u32,
-    len: u32,
-) -> Result<(), TrapCode> {
-    let tables = &mut ex.store.tables;
-    let from =
-        instantiate::range(src, len, tables[st].elems.len()).ok_or(TrapCode::TableOutOfBounds)?;
-    let to =
-        instantiate::range(dst, len, tables[dt].elems.len()).ok_or(TrapCode::TableOutOfBounds)?;
-    if dt == st {
-        tables[dt].elems.copy_within(from, to.start);
-    } else {
-        let moved: Vec<u64> = tables[st].elems[from].to_vec();
-        tables[dt].elems[to].copy_from_slice(&moved);
-    }
-    Ok(())
-}
-
 handler!(TableInit(ip, fp, mem, mem_len, ex, acc) { base, table, segment } => {
     let (dst, src, len) = unsafe { operands3(fp, base) };
-    let t = table_addr(ex, table) as u32;
-    check!(ex, instantiate::table_init(ex.store, ex.instance, t, segment, dst, src, len));
+    check!(ex, libcalls::table_init(ex.store, ex.instance(), table, segment, dst, src, len));
     next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex, acc)
 });
 
 handler!(ElemDrop(ip, fp, mem, mem_len, ex, acc) { segment } => {
-    ex.store.instances[ex.instance as usize].elements[segment as usize] = Vec::new();
+    libcalls::elem_drop(ex.store, ex.instance(), segment);
     next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex, acc)
 });
 
 handler!(RefFunc(ip, fp, mem, mem_len, ex, acc) { dst, func } => {
-    let f = ex.store.instances[ex.instance as usize].funcs[func as usize];
-    let cell = f as u64 + 1;
+    // SAFETY: validated: `func` indexes the instance's functions.
+    let cell = unsafe { *(*ex.vmctx).func_refs.add(func as usize) } as u64;
     unsafe { set(fp, dst, cell) };
     next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex, cell)
 });

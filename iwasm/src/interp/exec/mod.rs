@@ -3,9 +3,11 @@
 //! Each op has a handler (`handlers.rs`, generated from the op list) taking the hot state in
 //! registers: the instruction pointer, the frame pointer, and the current linear memory's base
 //! and length. With the `iwasm_tail_calls` cfg (see `build.rs`) a handler ends by tail-calling
-//! the next instruction's handler; otherwise it returns to a trampoline loop. Wasm-to-wasm calls
-//! never recurse on the host stack: frames live in a side vector and operands in the store's
-//! value stack, so `call stack exhausted` is a trap, never a host stack overflow.
+//! the next instruction's handler; otherwise it returns to a trampoline loop. Calls between
+//! interpreted functions never recurse on the host stack: frames live in a side vector and
+//! operands in the store's value stack, so `call stack exhausted` is a trap, never a host
+//! stack overflow. Functions of other tiers (and host functions) are called through their
+//! reference's entry.
 
 mod cells;
 mod handlers;
@@ -18,15 +20,14 @@ use super::ops::Instr;
 use super::translate::translate;
 use super::CompiledFunc;
 use crate::error::{Trap, TrapCode};
-use crate::runtime::{Caller, FuncKind, Memory, Store};
-use crate::values::{FuncType, Value};
+use crate::runtime::vmctx::{FuncRef, VMContext};
+use crate::runtime::{FuncKind, Store};
 
 /// A suspended caller.
 struct Frame {
     ip: *const Instr,
     fp: *mut u64,
-    func: u32,
-    instance: u32,
+    func: *const FuncRef,
 }
 
 /// How a handler chain ended.
@@ -57,15 +58,16 @@ struct Regs {
 struct Executor<'s> {
     store: &'s mut Store,
     frames: Vec<Frame>,
-    /// The running function (store index), for backtraces.
-    current: u32,
-    /// The running function's instance.
-    instance: u32,
-    /// The store index of the instance's memory 0.
-    mem_index: Option<u32>,
+    /// The running function, for backtraces.
+    current: *const FuncRef,
+    /// The running function's instance context.
+    vmctx: *mut VMContext,
     stack_end: *mut u64,
     stack_start: *mut u64,
-    max_depth: usize,
+    /// The store's call depth when this execution started.
+    depth_base: usize,
+    /// How many frames this execution may push.
+    max_frames: usize,
     trap: Option<Trap>,
     /// Where the trampoline resumes.
     #[cfg_attr(iwasm_tail_calls, allow(dead_code))]
@@ -81,147 +83,126 @@ impl Executor<'_> {
     }
 
     /// Base and length of the current instance's memory 0 (re-read after anything that may
-    /// grow or replace it).
-    fn memory_view(&mut self) -> (*mut u8, usize) {
-        let memories = &self.store.instances[self.instance as usize].memories;
-        self.mem_index = memories.first().copied();
-        match self.mem_index {
-            Some(m) => {
-                let data = &mut self.store.memories[m as usize].data;
-                (data.as_mut_ptr(), data.len())
+    /// grow it).
+    fn memory_view(&self) -> (*mut u8, usize) {
+        // SAFETY: `vmctx` is the live context of the running instance; `memory0` is null or
+        // points at a memory of the store.
+        unsafe {
+            match (*self.vmctx).memory0.as_ref() {
+                Some(memory) => (memory.base, memory.length),
+                None => (core::ptr::null_mut(), 0),
             }
-            None => (core::ptr::null_mut(), 0),
+        }
+    }
+
+    /// The running instance's index in the store.
+    fn instance(&self) -> u32 {
+        // SAFETY: `vmctx` is the live context of the running instance.
+        unsafe { (*self.vmctx).instance }
+    }
+}
+
+/// The interpreter's entry (see [`EntryFn`](crate::runtime::vmctx::EntryFn)): every wasm
+/// function starts with it.
+///
+/// # Safety
+/// As the `EntryFn` contract says: `callee` is a wasm function's reference whose context's
+/// runtime points at the executing store, and `values` holds `max(params, results)` cells.
+pub(crate) unsafe extern "C" fn entry(
+    callee: *const FuncRef,
+    _caller_vmctx: *mut VMContext,
+    values: *mut u64,
+) -> u32 {
+    // SAFETY: guaranteed by the caller.
+    let store = unsafe { &mut *(*(*(*callee).vmctx).runtime).store };
+    // SAFETY: guaranteed by the caller.
+    match unsafe { invoke(store, callee, values) } {
+        Ok(()) => 0,
+        Err(trap) => {
+            store.set_pending_trap(trap);
+            1
         }
     }
 }
 
-/// Calls store function `func` (of type `ty`) with `args` (already type-checked).
-pub(crate) fn invoke(
-    store: &mut Store,
-    func: u32,
-    ty: &FuncType,
-    args: &[Value],
-) -> Result<Vec<Value>, Trap> {
+/// Runs `callee` on the arguments in `values`, leaving its results there.
+///
+/// # Safety
+/// As for [`entry`].
+unsafe fn invoke(store: &mut Store, callee: *const FuncRef, values: *mut u64) -> Result<(), Trap> {
     if store.stack.is_empty() {
         store.stack = crate::runtime::zeroed_vec(store.config.max_value_stack_slots)
             .ok_or_else(|| Trap::new(TrapCode::StackExhausted))?;
     }
+    // SAFETY: `callee` is live (guaranteed by the caller).
+    let ty = &store.types[unsafe { (*callee).type_id } as usize];
+    let (params, results) = (ty.params().len(), ty.results().len());
     let base = store.stack_in_use;
-    let cells = ty.params().len().max(ty.results().len());
-    if base + cells > store.stack.len() {
+    if base + params.max(results) > store.stack.len() {
         return Err(Trap::new(TrapCode::StackExhausted));
     }
-    for (i, arg) in args.iter().enumerate() {
-        store.stack[base + i] = arg.to_cell();
-    }
-    match &store.funcs[func as usize].kind {
-        FuncKind::Host(_) => call_host(store, func, base, None)?,
-        FuncKind::Wasm { .. } => execute(store, func, base)?,
-    }
-    let results = ty.results().iter().enumerate();
-    Ok(results
-        .map(|(i, t)| Value::from_cell(*t, store.stack[base + i]))
-        .collect())
-}
-
-/// Calls host function `func` with its arguments in `stack[base..]`, leaving results there.
-fn call_host(store: &mut Store, func: u32, base: usize, memory: Option<u32>) -> Result<(), Trap> {
-    let FuncKind::Host(host) = &store.funcs[func as usize].kind else {
-        unreachable!("call_host on a wasm function");
-    };
-    let host = host.clone();
-    let ty = store.types[store.funcs[func as usize].type_id as usize].clone();
-    let args: Vec<Value> = ty
-        .params()
-        .iter()
-        .enumerate()
-        .map(|(i, t)| Value::from_cell(*t, store.stack[base + i]))
-        .collect();
-    let mut results: Vec<Value> = ty
-        .results()
-        .iter()
-        .map(|t| Value::default_for(*t))
-        .collect();
-    let saved = store.stack_in_use;
-    store.stack_in_use = base + ty.params().len().max(ty.results().len());
-    let outcome = host(
-        &mut Caller {
-            store,
-            memory: memory.map(Memory),
-        },
-        &args,
-        &mut results,
-    );
-    store.stack_in_use = saved;
-    outcome?;
-    for (i, (value, ty)) in results.iter().zip(ty.results()).enumerate() {
-        if value.ty() != *ty {
-            return Err(Trap::host(
-                "host function returned a value of the wrong type",
-            ));
-        }
-        store.stack[base + i] = value.to_cell();
+    // SAFETY: the caller provides `max(params, results)` cells at `values`.
+    unsafe {
+        let stack = store.stack.as_mut_ptr().add(base);
+        core::ptr::copy_nonoverlapping(values, stack, params);
+        execute(store, callee, base)?;
+        let stack = store.stack.as_ptr().add(base);
+        core::ptr::copy_nonoverlapping(stack, values, results);
     }
     Ok(())
 }
 
-/// The translated code of wasm function `func`, if it was translated already.
-#[inline(always)]
-fn compiled(store: &Store, func: u32) -> Option<*const CompiledFunc> {
-    match &store.funcs[func as usize].kind {
-        FuncKind::Wasm { code, .. } => code.get().map(|code| &**code as *const CompiledFunc),
-        FuncKind::Host(_) => unreachable!("compiled() on a host function"),
+/// The translated code of `func`, translating it on its first call.
+fn compiled(store: &mut Store, func: &FuncRef) -> Result<*const CompiledFunc, Trap> {
+    let code = func.code.get();
+    if !code.is_null() {
+        return Ok(code.cast());
     }
-}
-
-/// Translates wasm function `func` and keeps the code in the store.
-fn translate_function(store: &Store, func: u32) -> Result<*const CompiledFunc, Trap> {
-    let FuncKind::Wasm {
-        instance,
-        index,
-        code,
-    } = &store.funcs[func as usize].kind
-    else {
-        unreachable!("translate_function() on a host function");
+    let FuncKind::Wasm { instance, index } = store.funcs[func.func as usize].kind else {
+        unreachable!("the interpreter runs wasm functions only");
     };
-    let module = &store.instances[*instance as usize].module;
-    let translated = translate(module, *index)
+    let module = &store.instances[instance as usize].module;
+    let translated = translate(module, index)
         .map_err(|e| Trap::host(alloc::format!("cannot translate function: {e}")))?;
-    let _ = code.set(Box::new(translated));
-    Ok(&**code.get().expect("just set"))
+    let code = store.keep_code(Box::new(translated));
+    func.code.set(code.cast());
+    Ok(code)
 }
 
 /// The wasm backtrace (innermost first) for a trap in `func` under `frames`.
-fn backtrace(store: &Store, func: u32, frames: &[Frame]) -> Vec<String> {
+fn backtrace(store: &Store, func: *const FuncRef, frames: &[Frame]) -> Vec<String> {
     core::iter::once(func)
         .chain(frames.iter().rev().map(|f| f.func))
-        .map(|f| match &store.funcs[f as usize].kind {
-            FuncKind::Wasm {
-                instance, index, ..
-            } => store.instances[*instance as usize].module.func_name(*index),
-            FuncKind::Host(_) => String::from("<host>"),
+        .map(|f| {
+            // SAFETY: every frame's function reference is a live reference of the store.
+            let func = unsafe { (*f).func };
+            match &store.funcs[func as usize].kind {
+                FuncKind::Wasm { instance, index } => {
+                    store.instances[*instance as usize].module.func_name(*index)
+                }
+                FuncKind::Host(_) => String::from("<host>"),
+            }
         })
         .collect()
 }
 
 /// Runs wasm function `func` with its frame at `stack[base..]` until it returns.
-fn execute(store: &mut Store, func: u32, base: usize) -> Result<(), Trap> {
-    let FuncKind::Wasm { instance, .. } = store.funcs[func as usize].kind else {
-        unreachable!("execute() on a host function");
-    };
+fn execute(store: &mut Store, func: *const FuncRef, base: usize) -> Result<(), Trap> {
     let stack_start = store.stack.as_mut_ptr();
     // SAFETY: one past the end of the value stack, which is never reallocated while running.
     let stack_end = unsafe { stack_start.add(store.stack.len()) };
-    let max_depth = store.config.max_call_depth;
+    let depth_base = store.runtime.call_depth;
+    let max_frames = store.config.max_call_depth.saturating_sub(depth_base);
     let mut ex = Executor {
         store,
         frames: Vec::new(),
         current: func,
-        instance,
-        mem_index: None,
+        // SAFETY: `func` is a live wasm function reference.
+        vmctx: unsafe { (*func).vmctx },
         stack_start,
         stack_end,
-        max_depth,
+        depth_base,
+        max_frames,
         trap: None,
         resume: Regs {
             ip: core::ptr::null(),
