@@ -18,6 +18,12 @@ done
 # wasm32-wasip1 Rust target, clang + wasi-libc for the WASI end-to-end test programs.
 bash tests/setup-wasm-toolchains.sh
 
+step "layering: the runtime core imports no execution mode"
+if grep -rnE "crate::(interp|compiler|jit)|super::(interp|compiler|jit)" iwasm/src/runtime; then
+    echo "iwasm/src/runtime must not import an execution mode (see iwasm/src/engine.rs)" >&2
+    exit 1
+fi
+
 step "format and lints"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings

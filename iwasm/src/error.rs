@@ -86,6 +86,15 @@ impl Trap {
         self.exit_code
     }
 
+    /// `call_indirect` through the null element at `index` (the message names it, as the
+    /// reference interpreter's does).
+    pub(crate) fn uninitialized_element(index: u32) -> Trap {
+        Trap {
+            message: Some(alloc::format!("uninitialized element {index}")),
+            ..Trap::new(TrapCode::UninitializedElement)
+        }
+    }
+
     /// A trap raised by a host function, with its own message.
     pub fn host(message: impl Into<String>) -> Trap {
         Trap {

@@ -14,7 +14,7 @@ const USAGE: &str = "usage: spec --mode interp [--suite NAME] [--filter SUBSTR] 
   --mode MODE      execution mode: interp (jit and aot are not available yet)
   --suite NAME     wasm-v1, wasm-v2 (default), wasm-v3, wasm-latest or a proposal name
   --filter SUBSTR  only run .wast files whose name contains SUBSTR
-  -v, --verbose    show all failures, message mismatches and spectest prints";
+  -v, --verbose    show all failures and spectest prints";
 
 /// The parsed command line.
 struct Args {

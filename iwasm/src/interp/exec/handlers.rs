@@ -484,7 +484,7 @@ handler!(Call(ip, fp, mem, mem_len, ex, acc) { func, base } => {
 handler!(CallIndirect(ip, fp, mem, mem_len, ex, acc) { table, type_index, base } => {
     let callee = match indirect_callee(ex, fp, table, type_index, base) {
         Ok(callee) => callee,
-        Err(code) => return ex.trap(Trap::new(code)),
+        Err(trap) => return ex.trap(trap),
     };
     unsafe { call(ip, fp, mem, mem_len, ex, callee, base) }
 });
@@ -496,7 +496,7 @@ fn indirect_callee(
     table: u32,
     type_index: u32,
     base: Slot,
-) -> Result<*const FuncRef, TrapCode> {
+) -> Result<*const FuncRef, Trap> {
     // SAFETY: validated: the indices are in range for the running instance's context.
     let (expected, table) = unsafe {
         let vmctx = &*ex.vmctx;
@@ -509,16 +509,16 @@ fn indirect_callee(
     // SAFETY: the index operand was materialised right after the arguments in this frame.
     let index = unsafe { get::<u32>(fp, base + num_params) };
     if index >= table.length {
-        return Err(TrapCode::UndefinedElement);
+        return Err(Trap::new(TrapCode::UndefinedElement));
     }
     // SAFETY: `index` is below the table's length.
     let callee = unsafe { *table.base.add(index as usize) } as *const FuncRef;
     if callee.is_null() {
-        return Err(TrapCode::UninitializedElement);
+        return Err(Trap::uninitialized_element(index));
     }
     // SAFETY: a non-null funcref table element is a live function reference.
     if unsafe { (*callee).type_id } != expected {
-        return Err(TrapCode::IndirectCallTypeMismatch);
+        return Err(Trap::new(TrapCode::IndirectCallTypeMismatch));
     }
     Ok(callee)
 }

@@ -31,6 +31,9 @@ pub struct Options {
     /// `--heap-size=<bytes>`: accepted for WAMR compatibility (WAMR's runtime-managed app
     /// heap; WASI programs here bring their own allocator, so it has no effect).
     pub heap_size: Option<u32>,
+    /// `--max-memory-size=<bytes>`: a cap on every linear memory of the guest, below its
+    /// declared maximum (whole 64 KiB pages; `K`, `M` and `G` suffixes allowed).
+    pub max_memory_bytes: Option<u64>,
     /// `--repl`: read `function args...` lines from stdin and run them.
     pub repl: bool,
     /// `-v=<0..5>`: the log level (WAMR's default is 2).
@@ -89,6 +92,8 @@ options:
   --stack-size=n           Set maximum stack size in bytes, default is {} KB
   --heap-size=n            Set maximum heap size in bytes (reserved for the WASI
                            libc heap; currently ignored)
+  --max-memory-size=n      Cap each linear memory at n bytes (K, M, G suffixes
+                           allowed), below the module's declared maximum
   --env=<env>              Pass wasi environment variables with \"key=value\"
                            to the program, for example:
                              --env=\"key1=value1\" --env=\"key2=value2\"
@@ -168,6 +173,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, ArgErr
             }
             "--stack-size" => opts.stack_size = Some(number(name, value)?),
             "--heap-size" => opts.heap_size = Some(number(name, value)?),
+            "--max-memory-size" => opts.max_memory_bytes = Some(byte_size(name, value)?),
             _ if UNAVAILABLE_MODES.contains(&name) => {
                 return Err(invalid(format!(
                     "mode {name} is not available in this build"
@@ -242,6 +248,22 @@ fn number(name: &str, value: Option<&str>) -> Result<u32, ArgError> {
         .map_err(|_| invalid(format!("invalid value for {name}: {value}")))
 }
 
+/// A byte count with an optional `K`, `M` or `G` suffix (powers of 1024).
+fn byte_size(name: &str, value: Option<&str>) -> Result<u64, ArgError> {
+    let value = value.ok_or_else(|| invalid(format!("option {name} needs a value: {name}=n")))?;
+    let (digits, scale) = match value.char_indices().last() {
+        Some((i, 'K' | 'k')) => (&value[..i], 1 << 10),
+        Some((i, 'M' | 'm')) => (&value[..i], 1 << 20),
+        Some((i, 'G' | 'g')) => (&value[..i], 1 << 30),
+        _ => (value, 1),
+    };
+    digits
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(scale))
+        .ok_or_else(|| invalid(format!("invalid value for {name}: {value}")))
+}
+
 /// `s` for messages.
 fn lossy(s: &OsStr) -> String {
     s.to_string_lossy().into_owned()
@@ -278,6 +300,7 @@ mod tests {
         assert_eq!(opts.function.as_deref(), Some("add"));
         assert_eq!(opts.args, vec![OsString::from("-5"), "--help".into()]);
         assert_eq!(opts.stack_size, Some(4096));
+        assert_eq!(opts.max_memory_bytes, None);
         assert_eq!(opts.log_level, 3);
     }
 
@@ -296,6 +319,16 @@ mod tests {
             parse_strs(&["--stack-size", "m"]),
             Err(ArgError::Invalid(_))
         ));
+        for bad in [
+            "--max-memory-size=",
+            "--max-memory-size=1X",
+            "--max-memory-size=99999999999G",
+        ] {
+            assert!(
+                matches!(parse_strs(&[bad, "m"]), Err(ArgError::Invalid(_))),
+                "{bad}"
+            );
+        }
         assert!(matches!(
             parse_strs(&["--bogus", "m"]),
             Err(ArgError::Invalid(_))
@@ -358,5 +391,17 @@ mod tests {
             run_opts(&["--", "-odd.wasm"]).file,
             PathBuf::from("-odd.wasm")
         );
+    }
+
+    #[test]
+    fn memory_cap_sizes() {
+        let cap = |arg: &str| match parse_strs(&[arg, "m.wasm"]) {
+            Ok(Command::Run(opts)) => opts.max_memory_bytes,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(cap("--max-memory-size=65536"), Some(65536));
+        assert_eq!(cap("--max-memory-size=64K"), Some(65536));
+        assert_eq!(cap("--max-memory-size=2M"), Some(2 << 20));
+        assert_eq!(cap("--max-memory-size=1g"), Some(1 << 30));
     }
 }

@@ -60,6 +60,10 @@ pub fn config(opts: &Options) -> Config {
     if let Some(bytes) = opts.stack_size {
         config.max_value_stack_slots = bytes as usize / 8;
     }
+    if let Some(bytes) = opts.max_memory_bytes {
+        let pages = bytes / iwasm::PAGE_SIZE as u64;
+        config.max_memory_pages = pages.min(iwasm::MAX_PAGES as u64) as u32;
+    }
     config
 }
 

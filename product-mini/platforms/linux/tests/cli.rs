@@ -299,3 +299,25 @@ fn unknown_import_is_one_line() {
     );
     assert_one_line_failure(&iwasm(&[&file.0]), "unknown import");
 }
+
+#[test]
+fn max_memory_size_caps_growth() {
+    let wasm = wat::parse_str(
+        r#"(module (memory 1)
+            (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))"#,
+    )
+    .unwrap();
+    let file = TempFile::new("grow.wasm", &wasm);
+    let grow = |options: &[&str], pages: &str| {
+        let out = iwasm_file(options, &file.0, &[pages]);
+        assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+        stdout(&out)
+    };
+    assert_eq!(grow(&["-f", "grow"], "3"), "0x1:i32\n");
+    let capped = ["--max-memory-size=128K", "-f", "grow"];
+    assert_eq!(grow(&capped, "3"), "0xffffffff:i32\n");
+    assert_eq!(grow(&capped, "1"), "0x1:i32\n");
+    // A cap below the module's initial size fails instantiation with one line.
+    let out = iwasm_file(&["--max-memory-size=1K", "-f", "grow"], &file.0, &["0"]);
+    assert_one_line_failure(&out, "exceeds the limit");
+}
