@@ -43,4 +43,8 @@ cargo run --release -p iwasm-tests --features iwasm/portable-dispatch --bin spec
 tail -n 1 /tmp/iwasm-spec-portable.txt
 
 step "spec suite, release build (threaded dispatch)"
-cargo run --release --bin spec -- --mode interp
+cargo run --release --bin spec -- --mode interp > /tmp/iwasm-spec-interp.txt || { cat /tmp/iwasm-spec-interp.txt; exit 1; }
+tail -n 1 /tmp/iwasm-spec-interp.txt
+
+step "spec suite, JIT (x86-64)"
+cargo run --release --bin spec -- --mode jit

@@ -1,7 +1,40 @@
 //! The engine wiring: which tier a store's wasm functions start in. The runtime knows no
 //! execution mode; this is the one place that names them.
 
-use crate::runtime::{Config, Store};
+use crate::runtime::{Config, Store, TierHooks};
+
+/// How a store runs wasm functions (WAMR's running modes).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum RunningMode {
+    /// The fast interpreter (`--interp`).
+    #[default]
+    Interp,
+    /// Each function compiled to machine code on its first call (`--fast-jit`).
+    FastJit,
+}
+
+impl RunningMode {
+    /// Whether this build can run in this mode (the JIT needs `std` on x86-64).
+    pub fn is_available(self) -> bool {
+        match self {
+            RunningMode::Interp => true,
+            RunningMode::FastJit => cfg!(all(feature = "std", target_arch = "x86_64")),
+        }
+    }
+
+    /// The tier new functions start in; the interpreter where this mode is unavailable.
+    fn tier(self) -> TierHooks {
+        match self {
+            #[cfg(all(feature = "std", target_arch = "x86_64"))]
+            RunningMode::FastJit => crate::compiler::jit::lazy_tier(),
+            _ => TierHooks {
+                entry: crate::interp::entry,
+                native: core::ptr::null(),
+                compiled: core::ptr::null(),
+            },
+        }
+    }
+}
 
 impl Default for Store {
     fn default() -> Store {
@@ -10,13 +43,19 @@ impl Default for Store {
 }
 
 impl Store {
-    /// An empty store with default limits.
+    /// An empty store with default limits, running functions in the interpreter.
     pub fn new() -> Store {
         Store::default()
     }
 
-    /// An empty store with the given limits.
+    /// An empty store with the given limits, running functions in the interpreter.
     pub fn with_config(config: Config) -> Store {
-        Store::with_entry(config, crate::interp::entry)
+        Store::with_mode(config, RunningMode::Interp)
+    }
+
+    /// An empty store with the given limits and running mode (the interpreter if the mode
+    /// is not available in this build; see [`RunningMode::is_available`]).
+    pub fn with_mode(config: Config, mode: RunningMode) -> Store {
+        Store::with_tier(config, mode.tier())
     }
 }

@@ -30,6 +30,8 @@
 
 extern crate alloc;
 
+#[cfg(all(feature = "std", target_arch = "x86_64"))]
+mod compiler;
 mod engine;
 mod error;
 mod interp;
@@ -37,6 +39,7 @@ mod loader;
 mod runtime;
 mod values;
 
+pub use engine::RunningMode;
 pub use error::{Error, Trap, TrapCode};
 pub use loader::Module;
 pub use runtime::vmctx as vm;

@@ -9,7 +9,9 @@ mod translate;
 
 use alloc::boxed::Box;
 
+pub(crate) use exec::cells::Cell;
 pub(crate) use exec::entry;
+pub(crate) use ops::for_each_op;
 pub(crate) use ops::Instr;
 
 /// A function translated for the interpreter.

@@ -42,7 +42,7 @@ pub(crate) fn instantiate(
             Extern::Global(g) => globals.push(g.0.index),
         }
     }
-    let entry = store.wasm_entry;
+    let entry = store.tier.entry;
     for index in info.num_imported_funcs..info.funcs.len() {
         let type_id = type_ids[info.funcs[index] as usize];
         let kind = FuncKind::Wasm {

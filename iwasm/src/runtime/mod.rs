@@ -105,6 +105,17 @@ impl InstanceData {
     }
 }
 
+/// What an engine tells a store about the tier new wasm functions start in.
+#[derive(Clone, Copy)]
+pub(crate) struct TierHooks {
+    /// Every new wasm function's entry.
+    pub entry: EntryFn,
+    /// Every new function's native entry (see [`FuncRef::native`]), or null.
+    pub native: *const u8,
+    /// The table compiled code reaches through [`VMRuntime::compiled`], or null.
+    pub compiled: *const (),
+}
+
 /// Source of store identities, so handles can tell their store.
 static NEXT_STORE_ID: AtomicU32 = AtomicU32::new(1);
 
@@ -128,8 +139,8 @@ pub struct Store {
     pub(crate) runtime: Box<VMRuntime>,
     /// The context of host functions (no memory, no functions: only the runtime pointer).
     host_vmctx: Box<VMContext>,
-    /// The entry every new wasm function starts with (the engine's first tier).
-    wasm_entry: EntryFn,
+    /// How new wasm functions start (the engine's first tier).
+    tier: TierHooks,
     /// Code that tiers produced for this store's functions, freed with the store.
     code: Vec<Box<dyn Any>>,
     /// The trap of the last entry that returned non-zero.
@@ -137,12 +148,14 @@ pub struct Store {
 }
 
 impl Store {
-    /// An empty store whose wasm functions start at `wasm_entry` (chosen by the engine).
-    pub(crate) fn with_entry(config: Config, wasm_entry: EntryFn) -> Store {
+    /// An empty store whose wasm functions start as `tier` says (chosen by the engine).
+    pub(crate) fn with_tier(config: Config, tier: TierHooks) -> Store {
         let mut runtime = Box::new(VMRuntime {
             store: core::ptr::null_mut(),
             stack_limit: 0,
             call_depth: 0,
+            exit_sp: 0,
+            compiled: tier.compiled,
         });
         let host_vmctx = Box::new(VMContext {
             runtime: &mut *runtime,
@@ -168,7 +181,7 @@ impl Store {
             stack_in_use: 0,
             runtime,
             host_vmctx,
-            wasm_entry,
+            tier,
             code: Vec::new(),
             pending_trap: None,
         }
@@ -209,6 +222,7 @@ impl Store {
                 func,
                 vmctx,
                 code: core::cell::Cell::new(core::ptr::null()),
+                native: core::cell::Cell::new(self.tier.native),
             },
             kind,
         })

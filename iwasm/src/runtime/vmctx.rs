@@ -20,11 +20,14 @@
 //! | | `func` | the function's index in its store |
 //! | | `vmctx` | the owning instance's context (the store's host context for host functions) |
 //! | | `code` | the current tier's code for the function, or null |
+//! | | `native` | entry for compiled callers (their own calling convention); see below |
 //! | `VMMemory` | `base`, `length` | linear memory bytes (length in bytes) |
 //! | `VMTable` | `base`, `length` | table elements (64-bit cells: `*const FuncRef` or externref) |
 //! | `VMRuntime` | `store` | the running [`Store`] |
 //! | | `stack_limit` | lowest native stack address execution may use |
 //! | | `call_depth` | wasm and host frames live in the store, across re-entry |
+//! | | `exit_sp` | where compiled code unwinds to on a trap |
+//! | | `compiled` | the engine's table for compiled code (numeric helpers, trap exit) |
 
 use core::cell::Cell;
 
@@ -54,6 +57,10 @@ pub struct FuncRef {
     pub vmctx: *mut VMContext,
     /// The current tier's code for this function (owned by the store), or null.
     pub code: Cell<*const ()>,
+    /// The entry compiled callers use, in the compiled-code calling convention: the
+    /// function's machine code once compiled, until then an adapter to `entry` (null in
+    /// stores without compiled code).
+    pub native: Cell<*const u8>,
 }
 
 /// A linear memory as execution sees it. Reserved memories keep `base` for their lifetime;
@@ -84,6 +91,10 @@ pub struct VMRuntime {
     pub stack_limit: usize,
     /// Frames live in the store: wasm frames of every tier plus host calls.
     pub call_depth: usize,
+    /// The stack pointer compiled code's trap exit restores (innermost entry from outside).
+    pub exit_sp: usize,
+    /// The engine's table for compiled code, or null.
+    pub compiled: *const (),
 }
 
 /// Runtime functions compiled code calls out to, through its context.
@@ -134,7 +145,7 @@ pub struct VMContext {
 
 /// Byte offsets into the structures above, for code generators.
 pub mod offsets {
-    use super::{FuncRef, VMContext, VMMemory, VMRuntime, VMTable};
+    use super::{FuncRef, Helpers, VMContext, VMMemory, VMRuntime, VMTable};
     use core::mem::offset_of;
 
     /// `VMContext::runtime`.
@@ -159,6 +170,8 @@ pub mod offsets {
     pub const FUNC_REF_VMCTX: usize = offset_of!(FuncRef, vmctx);
     /// `FuncRef::code`.
     pub const FUNC_REF_CODE: usize = offset_of!(FuncRef, code);
+    /// `FuncRef::native`.
+    pub const FUNC_REF_NATIVE: usize = offset_of!(FuncRef, native);
     /// `VMMemory::base`.
     pub const MEMORY_BASE: usize = offset_of!(VMMemory, base);
     /// `VMMemory::length`.
@@ -169,4 +182,28 @@ pub mod offsets {
     pub const TABLE_LENGTH: usize = offset_of!(VMTable, length);
     /// `VMRuntime::stack_limit`.
     pub const RUNTIME_STACK_LIMIT: usize = offset_of!(VMRuntime, stack_limit);
+    /// `VMRuntime::exit_sp`.
+    pub const RUNTIME_EXIT_SP: usize = offset_of!(VMRuntime, exit_sp);
+    /// `VMRuntime::compiled`.
+    pub const RUNTIME_COMPILED: usize = offset_of!(VMRuntime, compiled);
+    /// `Helpers::memory_grow`.
+    pub const HELPER_MEMORY_GROW: usize = offset_of!(Helpers, memory_grow);
+    /// `Helpers::memory_fill`.
+    pub const HELPER_MEMORY_FILL: usize = offset_of!(Helpers, memory_fill);
+    /// `Helpers::memory_copy`.
+    pub const HELPER_MEMORY_COPY: usize = offset_of!(Helpers, memory_copy);
+    /// `Helpers::memory_init`.
+    pub const HELPER_MEMORY_INIT: usize = offset_of!(Helpers, memory_init);
+    /// `Helpers::data_drop`.
+    pub const HELPER_DATA_DROP: usize = offset_of!(Helpers, data_drop);
+    /// `Helpers::table_grow`.
+    pub const HELPER_TABLE_GROW: usize = offset_of!(Helpers, table_grow);
+    /// `Helpers::table_fill`.
+    pub const HELPER_TABLE_FILL: usize = offset_of!(Helpers, table_fill);
+    /// `Helpers::table_copy`.
+    pub const HELPER_TABLE_COPY: usize = offset_of!(Helpers, table_copy);
+    /// `Helpers::table_init`.
+    pub const HELPER_TABLE_INIT: usize = offset_of!(Helpers, table_init);
+    /// `Helpers::elem_drop`.
+    pub const HELPER_ELEM_DROP: usize = offset_of!(Helpers, elem_drop);
 }

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::panic;
 use std::thread;
 
-use iwasm::{Error, Instance, Linker, Module, Store, Value};
+use iwasm::{Config, Error, Instance, Linker, Module, Store, Value};
 use wast::lexer::Lexer;
 use wast::parser::{self, ParseBuffer};
 use wast::token::{Id, Span};
@@ -13,7 +13,7 @@ use wast::{QuoteWat, Wast, WastDirective, WastExecute, WastInvoke, WastRet, Wat}
 use super::host::spectest_linker;
 use super::panics;
 use super::report::{Failure, FileReport};
-use super::suite::WastFile;
+use super::suite::{Mode, WastFile};
 use super::values::{describe_expected_list, describe_values, result_matches, to_value};
 
 /// Stack of the thread running the scripts: generous, so that deep (but bounded) wasm
@@ -28,6 +28,8 @@ const MAX_REASON: usize = 240;
 pub struct RunOptions {
     /// Print `spectest.print*` calls as they happen.
     pub verbose: bool,
+    /// How the runtime executes the scripts.
+    pub mode: Mode,
 }
 
 /// Runs `files` in order on a thread with a large stack, calling `on_file` with each
@@ -61,7 +63,7 @@ pub fn run_suite(
 /// Runs the script `text` (named `name`) in a fresh store with the `spectest` module.
 pub fn run_file(name: &str, text: &str, options: &RunOptions) -> FileReport {
     let mut report = FileReport::new(name);
-    let setup = panics::catch(|| Runner::new(text, options.verbose));
+    let setup = panics::catch(|| Runner::new(text, options));
     let mut runner = match setup {
         Ok(Ok(runner)) => runner,
         Ok(Err(e)) => return report_setup_failure(report, e.to_string()),
@@ -108,9 +110,10 @@ struct Runner<'a> {
 }
 
 impl<'a> Runner<'a> {
-    fn new(text: &'a str, verbose: bool) -> Result<Runner<'a>, Error> {
-        let mut store = Store::new();
-        let linker = spectest_linker(&mut store, verbose)?;
+    fn new(text: &'a str, options: &RunOptions) -> Result<Runner<'a>, Error> {
+        let mode = options.mode.running_mode();
+        let mut store = Store::with_mode(Config::default(), mode);
+        let linker = spectest_linker(&mut store, options.verbose)?;
         Ok(Runner {
             text,
             store,

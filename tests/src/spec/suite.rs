@@ -87,19 +87,25 @@ impl From<data::TestFile<'static>> for WastFile {
 }
 
 /// How iwasm executes the tests.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Mode {
     /// The fast interpreter.
+    #[default]
     Interp,
+    /// Every function compiled by the JIT on its first call.
+    Jit,
 }
 
 impl Mode {
-    /// Parses a mode name; `jit` and `aot` are recognised but not available yet.
+    /// Parses a mode name; `aot` is recognised but not available yet.
     pub fn parse(name: &str) -> Result<Mode, String> {
         match name {
             "interp" => Ok(Mode::Interp),
-            "jit" | "aot" => Err(format!("mode `{name}` not available yet (only `interp`)")),
-            _ => Err(format!("unknown mode `{name}` (expected `interp`)")),
+            "jit" => Ok(Mode::Jit),
+            "aot" => Err(format!("mode `{name}` not available yet (`interp`, `jit`)")),
+            _ => Err(format!(
+                "unknown mode `{name}` (expected `interp` or `jit`)"
+            )),
         }
     }
 
@@ -107,6 +113,15 @@ impl Mode {
     pub fn name(self) -> &'static str {
         match self {
             Mode::Interp => "interp",
+            Mode::Jit => "jit",
+        }
+    }
+
+    /// The runtime's running mode for this test mode.
+    pub fn running_mode(self) -> iwasm::RunningMode {
+        match self {
+            Mode::Interp => iwasm::RunningMode::Interp,
+            Mode::Jit => iwasm::RunningMode::FastJit,
         }
     }
 }

@@ -3,8 +3,10 @@
 use crate::interp::ops::Slot;
 
 /// A value that can live in a 64-bit frame cell.
-pub(super) trait Cell: Copy {
+pub(crate) trait Cell: Copy {
+    /// The value held in a 64-bit cell.
     fn from_cell(cell: u64) -> Self;
+    /// The 64-bit cell holding the value.
     fn into_cell(self) -> u64;
 }
 

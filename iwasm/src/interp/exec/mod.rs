@@ -9,7 +9,7 @@
 //! stack overflow. Functions of other tiers (and host functions) are called through their
 //! reference's entry.
 
-mod cells;
+pub(super) mod cells;
 mod handlers;
 
 use alloc::boxed::Box;

@@ -5,6 +5,8 @@
 use std::ffi::{OsStr, OsString};
 use std::path::PathBuf;
 
+use iwasm::RunningMode;
+
 /// What the command line asks for.
 #[derive(Debug, PartialEq)]
 pub enum Command {
@@ -34,6 +36,8 @@ pub struct Options {
     /// `--max-memory-size=<bytes>`: a cap on every linear memory of the guest, below its
     /// declared maximum (whole 64 KiB pages; `K`, `M` and `G` suffixes allowed).
     pub max_memory_bytes: Option<u64>,
+    /// `--interp` / `--fast-jit`: how functions run.
+    pub mode: RunningMode,
     /// `--repl`: read `function args...` lines from stdin and run them.
     pub repl: bool,
     /// `-v=<0..5>`: the log level (WAMR's default is 2).
@@ -76,8 +80,8 @@ const UNSUPPORTED_OPTIONS: &[&str] = &[
     "-g",
 ];
 
-/// Running modes of WAMR that this build does not have (it only interprets).
-const UNAVAILABLE_MODES: &[&str] = &["--fast-jit", "--jit", "--llvm-jit", "--multi-tier-jit"];
+/// Running modes of WAMR that this build does not have.
+const UNAVAILABLE_MODES: &[&str] = &["--jit", "--llvm-jit", "--multi-tier-jit"];
 
 /// The usage text printed by `--help`.
 pub fn usage(default_stack_bytes: usize) -> String {
@@ -88,7 +92,9 @@ options:
   -f|--function name       Specify a function name of the module to run rather
                            than _start; args are its parameters
   -v=n                     Set log verbose level (0 to 5, default is 2)
-  --interp                 Run the wasm app with interpreter mode (the only mode)
+  --interp                 Run the wasm app with interpreter mode (the default)
+  --fast-jit               Run the wasm app with the fast JIT: each function is
+                           compiled to machine code on its first call (x86-64)
   --stack-size=n           Set maximum stack size in bytes, default is {} KB
   --heap-size=n            Set maximum heap size in bytes (reserved for the WASI
                            libc heap; currently ignored)
@@ -159,7 +165,19 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, ArgErr
                 }
                 opts.function = Some(function);
             }
-            "--interp" => no_value()?,
+            "--interp" => {
+                no_value()?;
+                opts.mode = RunningMode::Interp;
+            }
+            "--fast-jit" => {
+                no_value()?;
+                if !RunningMode::FastJit.is_available() {
+                    return Err(invalid(
+                        "mode --fast-jit is not available on this platform".into(),
+                    ));
+                }
+                opts.mode = RunningMode::FastJit;
+            }
             "--repl" => {
                 no_value()?;
                 opts.repl = true;

@@ -73,7 +73,7 @@ pub fn run(opts: &Options) -> Result<i32, Failure> {
     let bytes = read_module(&opts.file)?;
     let module = Module::new(&bytes)
         .map_err(|e| Failure::Message(format!("{}: {e}", opts.file.display())))?;
-    let mut store = Store::with_config(config(opts));
+    let mut store = Store::with_mode(config(opts), opts.mode);
     let mut linker = Linker::new();
     iwasm_wasi::add_to_linker(&mut linker, &mut store, wasi_ctx(opts)?);
     check_imports(&linker, &module)?;

@@ -109,6 +109,22 @@ const NUMBERS_WASM: &[u8] = &[
 ];
 
 #[test]
+#[cfg(target_arch = "x86_64")]
+fn fast_jit_runs_the_sample_and_traps() {
+    let out = iwasm_file(&["--fast-jit", "-f", "fib"], &fib_wasm(), &["20"]);
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    assert_eq!(stdout(&out), "0x1a6d:i32\n");
+    let file = TempFile::new("trap-jit.wasm", TRAP_WASM);
+    let out = iwasm_file(&["--fast-jit"], &file.0, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).starts_with("Exception: unreachable"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
 fn fib_sample() {
     let out = iwasm_file(&["-f", "fib"], &fib_wasm(), &["20"]);
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
@@ -245,8 +261,8 @@ fn options() {
     assert!(stderr(&out).starts_with("Usage: iwasm"), "{}", stderr(&out));
 
     let wasm = fib_wasm();
-    let out = iwasm_file(&["--fast-jit"], &wasm, &[]);
-    assert_one_line_failure(&out, "mode --fast-jit is not available in this build");
+    let out = iwasm_file(&["--llvm-jit"], &wasm, &[]);
+    assert_one_line_failure(&out, "mode --llvm-jit is not available in this build");
     let out = iwasm_file(&["--bogus"], &wasm, &[]);
     assert_one_line_failure(&out, "unknown option --bogus");
     let out = iwasm_file(&["-v=5", "--heap-size=16384"], &wasm, &[]);

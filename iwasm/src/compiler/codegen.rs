@@ -1,0 +1,793 @@
+//! The code generator: one pass over a function's operators, emitting through a
+//! [`MacroAssembler`]. Every wasm operand-stack depth owns a frame slot after the locals; the
+//! value stack tracks which values are still only known as a constant or as a local (so
+//! `local.get` and constants cost nothing until used) and materialises them at control flow.
+
+use alloc::vec::Vec;
+
+use wasmparser::{BlockType, FunctionBody, MemArg, Operator};
+
+use super::helpers::NumericHelper;
+use super::masm::{
+    Callee, FloatCmp, FloatOp, FloatWidth, IntCmp, IntOp, MacroAssembler, MemAccess, Operand,
+    RuntimeCall, Slot, UnOp, Width,
+};
+use crate::error::{Error, TrapCode};
+use crate::loader::ModuleInfo;
+
+/// Most slots (locals plus operand depth) one function may use.
+const MAX_SLOTS: u64 = 1 << 20;
+
+/// Where a value on the operand stack is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Entry {
+    /// In the slot of its own depth.
+    Slot,
+    /// A constant not yet written anywhere.
+    Const(u64),
+    /// The current value of a local, not yet copied.
+    Local(u32),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum CtrlKind {
+    Func,
+    Block,
+    Loop,
+    If,
+    Else,
+}
+
+/// A control frame.
+struct Ctrl<L> {
+    kind: CtrlKind,
+    /// Operand-stack height below the frame's parameters.
+    height: usize,
+    params: usize,
+    results: usize,
+    /// Where `br` goes: the end (block, if) or the start (loop).
+    label: L,
+    /// An `if`'s else branch.
+    else_label: Option<L>,
+    /// Code after an unconditional branch, up to the frame's end, is dead.
+    unreachable: bool,
+}
+
+impl<L> Ctrl<L> {
+    /// Values a branch to this frame carries.
+    fn branch_arity(&self) -> usize {
+        if self.kind == CtrlKind::Loop {
+            self.params
+        } else {
+            self.results
+        }
+    }
+}
+
+/// Compiles function `func_index` of `module` with the back end `masm`.
+pub(crate) fn compile<M: MacroAssembler>(
+    module: &ModuleInfo,
+    func_index: u32,
+    masm: M,
+) -> Result<Vec<u8>, Error> {
+    let body_range = module.bodies[func_index as usize - module.num_imported_funcs].clone();
+    let reader =
+        wasmparser::BinaryReader::new(&module.bytes[body_range.clone()], body_range.start as u64);
+    let body = FunctionBody::new(reader);
+    let ty = module.func_type(func_index);
+    let num_params = ty.params().len() as u32;
+    let mut num_locals = num_params as u64;
+    for local in body.get_locals_reader()? {
+        num_locals += local?.0 as u64;
+    }
+    if num_locals > MAX_SLOTS {
+        return Err(Error::Resource("function has too many locals".into()));
+    }
+    let mut gen = CodeGen {
+        module,
+        masm,
+        stack: Vec::new(),
+        ctrls: Vec::new(),
+        num_locals: num_locals as u32,
+        num_results: ty.results().len(),
+        max_slots: num_locals as u32,
+        skip: 0,
+    };
+    gen.masm.prologue(num_params, gen.num_locals);
+    let label = gen.masm.new_label();
+    gen.ctrls.push(Ctrl {
+        kind: CtrlKind::Func,
+        height: 0,
+        params: 0,
+        results: ty.results().len(),
+        label,
+        else_label: None,
+        unreachable: false,
+    });
+    let mut reader = body.get_operators_reader()?;
+    while !reader.eof() {
+        let op = reader.read()?;
+        gen.operator(op)?;
+        if gen.max_slots as u64 > MAX_SLOTS {
+            return Err(Error::Resource(
+                "function needs too many stack slots".into(),
+            ));
+        }
+    }
+    let slots = gen.max_slots;
+    gen.masm.finish(slots)
+}
+
+struct CodeGen<'m, M: MacroAssembler> {
+    module: &'m ModuleInfo,
+    masm: M,
+    stack: Vec<Entry>,
+    ctrls: Vec<Ctrl<M::Label>>,
+    num_locals: u32,
+    num_results: usize,
+    max_slots: u32,
+    /// Blocks opened inside dead code being skipped.
+    skip: u32,
+}
+
+impl<M: MacroAssembler> CodeGen<'_, M> {
+    /// The slot of operand depth `depth`.
+    fn slot(&self, depth: usize) -> Slot {
+        self.num_locals + depth as u32
+    }
+
+    /// Makes sure slots up to `slot` (exclusive) exist in the frame.
+    fn reserve(&mut self, end: Slot) {
+        self.max_slots = self.max_slots.max(end);
+    }
+
+    /// The operand for the entry at depth `depth`.
+    fn operand_at(&self, depth: usize) -> Operand {
+        match self.stack[depth] {
+            Entry::Slot => Operand::Slot(self.slot(depth)),
+            Entry::Const(c) => Operand::Imm(c),
+            Entry::Local(l) => Operand::Slot(l),
+        }
+    }
+
+    fn pop(&mut self) -> Operand {
+        let depth = self.stack.len() - 1;
+        let operand = self.operand_at(depth);
+        self.stack.pop();
+        operand
+    }
+
+    /// Pushes a value computed into its own slot; returns the slot.
+    fn push_slot(&mut self) -> Slot {
+        self.stack.push(Entry::Slot);
+        let slot = self.slot(self.stack.len() - 1);
+        self.reserve(slot + 1);
+        slot
+    }
+
+    /// Writes every pending constant and local copy into its slot.
+    fn flush(&mut self) {
+        for depth in 0..self.stack.len() {
+            if self.stack[depth] != Entry::Slot {
+                let src = self.operand_at(depth);
+                let dst = self.slot(depth);
+                self.reserve(dst + 1);
+                self.masm.copy(src, dst);
+                self.stack[depth] = Entry::Slot;
+            }
+        }
+    }
+
+    /// Copies pending reads of local `local` before it changes.
+    fn settle_local(&mut self, local: u32) {
+        for depth in 0..self.stack.len() {
+            if self.stack[depth] == Entry::Local(local) {
+                let dst = self.slot(depth);
+                self.reserve(dst + 1);
+                self.masm.copy(Operand::Slot(local), dst);
+                self.stack[depth] = Entry::Slot;
+            }
+        }
+    }
+
+    fn block_arity(&self, ty: BlockType) -> (usize, usize) {
+        match ty {
+            BlockType::Empty => (0, 0),
+            BlockType::Type(_) => (0, 1),
+            BlockType::FuncType(index) => {
+                let ty = &self.module.types[index as usize];
+                (ty.params().len(), ty.results().len())
+            }
+        }
+    }
+
+    fn push_ctrl(&mut self, kind: CtrlKind, ty: BlockType, label: M::Label) {
+        let (params, results) = self.block_arity(ty);
+        self.ctrls.push(Ctrl {
+            kind,
+            height: self.stack.len() - params,
+            params,
+            results,
+            label,
+            else_label: None,
+            unreachable: false,
+        });
+    }
+
+    /// The rest of the current block is dead.
+    fn mark_unreachable(&mut self) {
+        let ctrl = self.ctrls.last_mut().expect("inside a function");
+        ctrl.unreachable = true;
+        let height = ctrl.height;
+        self.stack.truncate(height);
+    }
+
+    /// The slots of the top `n` values (already flushed).
+    fn top_slots(&self, n: usize) -> Vec<Slot> {
+        let len = self.stack.len();
+        (len - n..len).map(|d| self.slot(d)).collect()
+    }
+
+    /// Leaves the function with the top values as results (the stack is flushed).
+    fn emit_return(&mut self) {
+        let slots = self.top_slots(self.num_results);
+        self.masm.epilogue(&slots);
+    }
+
+    /// Whether a branch to relative depth `depth` must move values first.
+    fn branch_needs_moves(&self, depth: u32) -> bool {
+        let target = &self.ctrls[self.ctrls.len() - 1 - depth as usize];
+        target.kind == CtrlKind::Func
+            || (target.branch_arity() > 0
+                && target.height + target.branch_arity() != self.stack.len())
+    }
+
+    /// Moves the branch values into the target's slots and jumps (the stack is flushed).
+    fn emit_branch(&mut self, depth: u32) {
+        let target = &self.ctrls[self.ctrls.len() - 1 - depth as usize];
+        if target.kind == CtrlKind::Func {
+            self.emit_return();
+            return;
+        }
+        let (arity, height, label) = (target.branch_arity(), target.height, target.label);
+        let from = self.stack.len() - arity;
+        if from != height {
+            for i in 0..arity {
+                let src = self.slot(from + i);
+                self.masm.copy(Operand::Slot(src), self.slot(height + i));
+            }
+        }
+        self.masm.jump(label);
+    }
+
+    fn operator(&mut self, op: Operator<'_>) -> Result<(), Error> {
+        if self.ctrls.last().is_some_and(|c| c.unreachable) {
+            return self.dead_operator(op);
+        }
+        use Operator as O;
+        match op {
+            O::Nop => {}
+            O::Unreachable => {
+                self.masm.trap(TrapCode::Unreachable);
+                self.mark_unreachable();
+            }
+            O::Block { blockty } => {
+                self.flush();
+                let label = self.masm.new_label();
+                self.push_ctrl(CtrlKind::Block, blockty, label);
+            }
+            O::Loop { blockty } => {
+                self.flush();
+                let label = self.masm.new_label();
+                self.masm.bind(label);
+                self.push_ctrl(CtrlKind::Loop, blockty, label);
+            }
+            O::If { blockty } => {
+                let cond = self.pop();
+                self.flush();
+                let else_label = self.masm.new_label();
+                self.masm.branch_if(cond, false, else_label);
+                let end = self.masm.new_label();
+                self.push_ctrl(CtrlKind::If, blockty, end);
+                self.ctrls.last_mut().expect("just pushed").else_label = Some(else_label);
+            }
+            O::Else => self.op_else(),
+            O::End => self.op_end(),
+            O::Br { relative_depth } => {
+                self.flush();
+                self.emit_branch(relative_depth);
+                self.mark_unreachable();
+            }
+            O::BrIf { relative_depth } => {
+                let cond = self.pop();
+                self.flush();
+                if self.branch_needs_moves(relative_depth) {
+                    let skip = self.masm.new_label();
+                    self.masm.branch_if(cond, false, skip);
+                    self.emit_branch(relative_depth);
+                    self.masm.bind(skip);
+                } else {
+                    let target = &self.ctrls[self.ctrls.len() - 1 - relative_depth as usize];
+                    self.masm.branch_if(cond, true, target.label);
+                }
+            }
+            O::BrTable { targets } => {
+                let index = self.pop();
+                self.flush();
+                let mut depths = Vec::with_capacity(targets.len() as usize + 1);
+                for depth in targets.targets() {
+                    depths.push(depth?);
+                }
+                depths.push(targets.default());
+                let mut labels = Vec::with_capacity(depths.len());
+                let mut stubs = Vec::new();
+                for &depth in &depths {
+                    if self.branch_needs_moves(depth) {
+                        let stub = self.masm.new_label();
+                        stubs.push((stub, depth));
+                        labels.push(stub);
+                    } else {
+                        labels.push(self.ctrls[self.ctrls.len() - 1 - depth as usize].label);
+                    }
+                }
+                let default = labels.pop().expect("a default target");
+                self.masm.branch_table(index, &labels, default);
+                for (stub, depth) in stubs {
+                    self.masm.bind(stub);
+                    self.emit_branch(depth);
+                }
+                self.mark_unreachable();
+            }
+            O::Return => {
+                self.flush();
+                self.emit_return();
+                self.mark_unreachable();
+            }
+            O::Call { function_index } => {
+                let ty = self.module.func_type(function_index);
+                let (params, results) = (ty.params().len(), ty.results().len());
+                self.call(Callee::Func(function_index), params, results);
+            }
+            O::CallIndirect {
+                type_index,
+                table_index,
+            } => {
+                let ty = &self.module.types[type_index as usize];
+                let (params, results) = (ty.params().len(), ty.results().len());
+                let index = self.pop();
+                let callee = Callee::Indirect {
+                    type_index,
+                    table: table_index,
+                    index,
+                };
+                self.call(callee, params, results);
+            }
+            O::Drop => {
+                self.pop();
+            }
+            O::Select | O::TypedSelect { .. } => {
+                let cond = self.pop();
+                let b = self.pop();
+                let a = self.pop();
+                let dst = self.push_slot();
+                self.masm.select(cond, a, b, dst);
+            }
+            O::LocalGet { local_index } => self.stack.push(Entry::Local(local_index)),
+            O::LocalSet { local_index } => self.local_set(local_index),
+            O::LocalTee { local_index } => {
+                self.local_set(local_index);
+                self.stack.push(Entry::Local(local_index));
+            }
+            O::GlobalGet { global_index } => {
+                let dst = self.push_slot();
+                self.masm.global_get(global_index, dst);
+            }
+            O::GlobalSet { global_index } => {
+                let src = self.pop();
+                self.masm.global_set(global_index, src);
+            }
+            O::I32Const { value } => self.stack.push(Entry::Const(value as u32 as u64)),
+            O::I64Const { value } => self.stack.push(Entry::Const(value as u64)),
+            O::F32Const { value } => self.stack.push(Entry::Const(value.bits() as u64)),
+            O::F64Const { value } => self.stack.push(Entry::Const(value.bits())),
+            O::RefNull { .. } => self.stack.push(Entry::Const(0)),
+            O::RefIsNull => self.unary(UnOp::Eqz(Width::W64)),
+            O::RefFunc { function_index } => {
+                let dst = self.push_slot();
+                self.masm.ref_func(function_index, dst);
+            }
+            O::MemorySize { .. } => {
+                let dst = self.push_slot();
+                self.masm.memory_size(dst);
+            }
+            O::MemoryGrow { .. } => self.runtime_call(RuntimeCall::MemoryGrow, &[], 1, true),
+            O::MemoryFill { .. } => self.runtime_call(RuntimeCall::MemoryFill, &[], 3, false),
+            O::MemoryCopy { .. } => self.runtime_call(RuntimeCall::MemoryCopy, &[], 3, false),
+            O::MemoryInit { data_index, .. } => {
+                let segment = Operand::Imm(data_index as u64);
+                self.runtime_call(RuntimeCall::MemoryInit, &[segment], 3, false)
+            }
+            O::DataDrop { data_index } => {
+                let segment = Operand::Imm(data_index as u64);
+                self.runtime_call(RuntimeCall::DataDrop, &[segment], 0, false)
+            }
+            O::TableGet { table } => {
+                let index = self.pop();
+                let dst = self.push_slot();
+                self.masm.table_get(table, index, dst);
+            }
+            O::TableSet { table } => {
+                let value = self.pop();
+                let index = self.pop();
+                self.masm.table_set(table, index, value);
+            }
+            O::TableSize { table } => {
+                let dst = self.push_slot();
+                self.masm.table_size(table, dst);
+            }
+            O::TableGrow { table } => {
+                let t = Operand::Imm(table as u64);
+                self.runtime_call(RuntimeCall::TableGrow, &[t], 2, true)
+            }
+            O::TableFill { table } => {
+                let t = Operand::Imm(table as u64);
+                self.runtime_call(RuntimeCall::TableFill, &[t], 3, false)
+            }
+            O::TableCopy {
+                dst_table,
+                src_table,
+            } => {
+                let tables = [
+                    Operand::Imm(dst_table as u64),
+                    Operand::Imm(src_table as u64),
+                ];
+                self.runtime_call(RuntimeCall::TableCopy, &tables, 3, false)
+            }
+            O::TableInit { elem_index, table } => {
+                let fixed = [Operand::Imm(table as u64), Operand::Imm(elem_index as u64)];
+                self.runtime_call(RuntimeCall::TableInit, &fixed, 3, false)
+            }
+            O::ElemDrop { elem_index } => {
+                let segment = Operand::Imm(elem_index as u64);
+                self.runtime_call(RuntimeCall::ElemDrop, &[segment], 0, false)
+            }
+            op => return self.memory_or_numeric(op),
+        }
+        Ok(())
+    }
+
+    /// Operators inside dead code: only block structure matters.
+    fn dead_operator(&mut self, op: Operator<'_>) -> Result<(), Error> {
+        match op {
+            Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => self.skip += 1,
+            Operator::Else if self.skip == 0 => self.op_else(),
+            Operator::End if self.skip == 0 => self.op_end(),
+            Operator::End => self.skip -= 1,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn op_else(&mut self) {
+        let ctrl = self.ctrls.last().expect("inside an if");
+        let (reachable, end, height, params) =
+            (!ctrl.unreachable, ctrl.label, ctrl.height, ctrl.params);
+        if reachable {
+            self.flush();
+            self.masm.jump(end);
+        }
+        let ctrl = self.ctrls.last_mut().expect("inside an if");
+        let else_label = ctrl.else_label.take().expect("an if has an else label");
+        ctrl.kind = CtrlKind::Else;
+        ctrl.unreachable = false;
+        self.masm.bind(else_label);
+        self.stack.truncate(height);
+        self.stack.resize(height + params, Entry::Slot);
+    }
+
+    fn op_end(&mut self) {
+        if !self.ctrls.last().expect("a frame to end").unreachable {
+            self.flush();
+        }
+        let ctrl = self.ctrls.pop().expect("a frame to end");
+        if ctrl.kind == CtrlKind::Func {
+            if !ctrl.unreachable {
+                self.emit_return();
+            }
+            return;
+        }
+        if let Some(else_label) = ctrl.else_label {
+            self.masm.bind(else_label);
+        }
+        if ctrl.kind != CtrlKind::Loop {
+            self.masm.bind(ctrl.label);
+        }
+        self.stack.truncate(ctrl.height);
+        for _ in 0..ctrl.results {
+            self.push_slot();
+        }
+    }
+
+    fn local_set(&mut self, local: u32) {
+        let value = self.pop();
+        self.settle_local(local);
+        if value != Operand::Slot(local) {
+            self.masm.copy(value, local);
+        }
+    }
+
+    /// A call whose arguments are the top `params` values.
+    fn call(&mut self, callee: Callee, params: usize, results: usize) {
+        self.flush();
+        let base_depth = self.stack.len() - params;
+        let base = self.slot(base_depth);
+        self.reserve(base + params.max(results) as u32 + 1);
+        self.masm.call(callee, base);
+        self.stack.truncate(base_depth);
+        for _ in 0..results {
+            self.push_slot();
+        }
+    }
+
+    /// A runtime call taking `fixed` operands then the top `popped` values, pushing a result
+    /// when `has_result`.
+    fn runtime_call(
+        &mut self,
+        call: RuntimeCall,
+        fixed: &[Operand],
+        popped: usize,
+        has_result: bool,
+    ) {
+        let mut args: Vec<Operand> = fixed.to_vec();
+        let first = self.stack.len() - popped;
+        args.extend((first..self.stack.len()).map(|d| self.operand_at(d)));
+        self.stack.truncate(first);
+        let dst = has_result.then(|| self.push_slot());
+        self.masm.runtime_call(call, &args, dst);
+    }
+
+    fn unary(&mut self, op: UnOp) {
+        let src = self.pop();
+        let dst = self.push_slot();
+        self.masm.unary(op, src, dst);
+    }
+
+    fn int_op(&mut self, op: IntOp, width: Width) {
+        let rhs = self.pop();
+        let lhs = self.pop();
+        let dst = self.push_slot();
+        self.masm.int_op(op, width, lhs, rhs, dst);
+    }
+
+    fn int_cmp(&mut self, cmp: IntCmp, width: Width) {
+        let rhs = self.pop();
+        let lhs = self.pop();
+        let dst = self.push_slot();
+        self.masm.int_cmp(cmp, width, lhs, rhs, dst);
+    }
+
+    fn float_op(&mut self, op: FloatOp, width: FloatWidth) {
+        let rhs = self.pop();
+        let lhs = self.pop();
+        let dst = self.push_slot();
+        self.masm.float_op(op, width, lhs, rhs, dst);
+    }
+
+    fn float_cmp(&mut self, cmp: FloatCmp, width: FloatWidth) {
+        let rhs = self.pop();
+        let lhs = self.pop();
+        let dst = self.push_slot();
+        self.masm.float_cmp(cmp, width, lhs, rhs, dst);
+    }
+
+    /// An operation done by a numeric helper with one or two operands.
+    fn helper(&mut self, helper: NumericHelper, operands: usize) {
+        let b = if operands == 2 {
+            self.pop()
+        } else {
+            Operand::Imm(0)
+        };
+        let a = self.pop();
+        let dst = self.push_slot();
+        self.masm.numeric_helper(helper as u32, a, b, dst);
+    }
+
+    /// The result of a no-op conversion (reinterpretations): the same cell.
+    fn keep(&mut self) {}
+
+    fn load(&mut self, bytes: u8, signed: bool, wide: bool, memarg: MemArg) {
+        let addr = self.pop();
+        let dst = self.push_slot();
+        let access = MemAccess {
+            bytes,
+            signed,
+            wide,
+        };
+        self.masm.load(access, addr, memarg.offset, dst);
+    }
+
+    fn store(&mut self, bytes: u8, memarg: MemArg) {
+        let value = self.pop();
+        let addr = self.pop();
+        let access = MemAccess {
+            bytes,
+            signed: false,
+            wide: false,
+        };
+        self.masm.store(access, addr, memarg.offset, value);
+    }
+
+    fn memory_or_numeric(&mut self, op: Operator<'_>) -> Result<(), Error> {
+        use FloatWidth::{F32, F64};
+        use NumericHelper as H;
+        use Operator as O;
+        use Width::{W32, W64};
+        match op {
+            O::I32Load { memarg } => self.load(4, false, false, memarg),
+            O::I64Load { memarg } => self.load(8, false, true, memarg),
+            O::F32Load { memarg } => self.load(4, false, false, memarg),
+            O::F64Load { memarg } => self.load(8, false, true, memarg),
+            O::I32Load8S { memarg } => self.load(1, true, false, memarg),
+            O::I32Load8U { memarg } => self.load(1, false, false, memarg),
+            O::I32Load16S { memarg } => self.load(2, true, false, memarg),
+            O::I32Load16U { memarg } => self.load(2, false, false, memarg),
+            O::I64Load8S { memarg } => self.load(1, true, true, memarg),
+            O::I64Load8U { memarg } => self.load(1, false, true, memarg),
+            O::I64Load16S { memarg } => self.load(2, true, true, memarg),
+            O::I64Load16U { memarg } => self.load(2, false, true, memarg),
+            O::I64Load32S { memarg } => self.load(4, true, true, memarg),
+            O::I64Load32U { memarg } => self.load(4, false, true, memarg),
+            O::I32Store { memarg } | O::F32Store { memarg } | O::I64Store32 { memarg } => {
+                self.store(4, memarg)
+            }
+            O::I64Store { memarg } | O::F64Store { memarg } => self.store(8, memarg),
+            O::I32Store8 { memarg } | O::I64Store8 { memarg } => self.store(1, memarg),
+            O::I32Store16 { memarg } | O::I64Store16 { memarg } => self.store(2, memarg),
+
+            O::I32Eqz => self.unary(UnOp::Eqz(W32)),
+            O::I64Eqz => self.unary(UnOp::Eqz(W64)),
+            O::I32Eq => self.int_cmp(IntCmp::Eq, W32),
+            O::I32Ne => self.int_cmp(IntCmp::Ne, W32),
+            O::I32LtS => self.int_cmp(IntCmp::LtS, W32),
+            O::I32LtU => self.int_cmp(IntCmp::LtU, W32),
+            O::I32GtS => self.int_cmp(IntCmp::GtS, W32),
+            O::I32GtU => self.int_cmp(IntCmp::GtU, W32),
+            O::I32LeS => self.int_cmp(IntCmp::LeS, W32),
+            O::I32LeU => self.int_cmp(IntCmp::LeU, W32),
+            O::I32GeS => self.int_cmp(IntCmp::GeS, W32),
+            O::I32GeU => self.int_cmp(IntCmp::GeU, W32),
+            O::I64Eq => self.int_cmp(IntCmp::Eq, W64),
+            O::I64Ne => self.int_cmp(IntCmp::Ne, W64),
+            O::I64LtS => self.int_cmp(IntCmp::LtS, W64),
+            O::I64LtU => self.int_cmp(IntCmp::LtU, W64),
+            O::I64GtS => self.int_cmp(IntCmp::GtS, W64),
+            O::I64GtU => self.int_cmp(IntCmp::GtU, W64),
+            O::I64LeS => self.int_cmp(IntCmp::LeS, W64),
+            O::I64LeU => self.int_cmp(IntCmp::LeU, W64),
+            O::I64GeS => self.int_cmp(IntCmp::GeS, W64),
+            O::I64GeU => self.int_cmp(IntCmp::GeU, W64),
+            O::F32Eq => self.float_cmp(FloatCmp::Eq, F32),
+            O::F32Ne => self.float_cmp(FloatCmp::Ne, F32),
+            O::F32Lt => self.float_cmp(FloatCmp::Lt, F32),
+            O::F32Gt => self.float_cmp(FloatCmp::Gt, F32),
+            O::F32Le => self.float_cmp(FloatCmp::Le, F32),
+            O::F32Ge => self.float_cmp(FloatCmp::Ge, F32),
+            O::F64Eq => self.float_cmp(FloatCmp::Eq, F64),
+            O::F64Ne => self.float_cmp(FloatCmp::Ne, F64),
+            O::F64Lt => self.float_cmp(FloatCmp::Lt, F64),
+            O::F64Gt => self.float_cmp(FloatCmp::Gt, F64),
+            O::F64Le => self.float_cmp(FloatCmp::Le, F64),
+            O::F64Ge => self.float_cmp(FloatCmp::Ge, F64),
+
+            O::I32Add => self.int_op(IntOp::Add, W32),
+            O::I32Sub => self.int_op(IntOp::Sub, W32),
+            O::I32Mul => self.int_op(IntOp::Mul, W32),
+            O::I32DivS => self.int_op(IntOp::DivS, W32),
+            O::I32DivU => self.int_op(IntOp::DivU, W32),
+            O::I32RemS => self.int_op(IntOp::RemS, W32),
+            O::I32RemU => self.int_op(IntOp::RemU, W32),
+            O::I32And => self.int_op(IntOp::And, W32),
+            O::I32Or => self.int_op(IntOp::Or, W32),
+            O::I32Xor => self.int_op(IntOp::Xor, W32),
+            O::I32Shl => self.int_op(IntOp::Shl, W32),
+            O::I32ShrS => self.int_op(IntOp::ShrS, W32),
+            O::I32ShrU => self.int_op(IntOp::ShrU, W32),
+            O::I32Rotl => self.int_op(IntOp::Rotl, W32),
+            O::I32Rotr => self.int_op(IntOp::Rotr, W32),
+            O::I64Add => self.int_op(IntOp::Add, W64),
+            O::I64Sub => self.int_op(IntOp::Sub, W64),
+            O::I64Mul => self.int_op(IntOp::Mul, W64),
+            O::I64DivS => self.int_op(IntOp::DivS, W64),
+            O::I64DivU => self.int_op(IntOp::DivU, W64),
+            O::I64RemS => self.int_op(IntOp::RemS, W64),
+            O::I64RemU => self.int_op(IntOp::RemU, W64),
+            O::I64And => self.int_op(IntOp::And, W64),
+            O::I64Or => self.int_op(IntOp::Or, W64),
+            O::I64Xor => self.int_op(IntOp::Xor, W64),
+            O::I64Shl => self.int_op(IntOp::Shl, W64),
+            O::I64ShrS => self.int_op(IntOp::ShrS, W64),
+            O::I64ShrU => self.int_op(IntOp::ShrU, W64),
+            O::I64Rotl => self.int_op(IntOp::Rotl, W64),
+            O::I64Rotr => self.int_op(IntOp::Rotr, W64),
+            O::I32Clz => self.helper(H::I32Clz, 1),
+            O::I32Ctz => self.helper(H::I32Ctz, 1),
+            O::I32Popcnt => self.helper(H::I32Popcnt, 1),
+            O::I64Clz => self.helper(H::I64Clz, 1),
+            O::I64Ctz => self.helper(H::I64Ctz, 1),
+            O::I64Popcnt => self.helper(H::I64Popcnt, 1),
+
+            O::F32Add => self.float_op(FloatOp::Add, F32),
+            O::F32Sub => self.float_op(FloatOp::Sub, F32),
+            O::F32Mul => self.float_op(FloatOp::Mul, F32),
+            O::F32Div => self.float_op(FloatOp::Div, F32),
+            O::F64Add => self.float_op(FloatOp::Add, F64),
+            O::F64Sub => self.float_op(FloatOp::Sub, F64),
+            O::F64Mul => self.float_op(FloatOp::Mul, F64),
+            O::F64Div => self.float_op(FloatOp::Div, F64),
+            O::F32Min => self.helper(H::F32Min, 2),
+            O::F32Max => self.helper(H::F32Max, 2),
+            O::F32Copysign => self.helper(H::F32Copysign, 2),
+            O::F64Min => self.helper(H::F64Min, 2),
+            O::F64Max => self.helper(H::F64Max, 2),
+            O::F64Copysign => self.helper(H::F64Copysign, 2),
+            O::F32Abs => self.helper(H::F32Abs, 1),
+            O::F32Neg => self.helper(H::F32Neg, 1),
+            O::F32Sqrt => self.unary(UnOp::Sqrt(F32)),
+            O::F32Ceil => self.helper(H::F32Ceil, 1),
+            O::F32Floor => self.helper(H::F32Floor, 1),
+            O::F32Trunc => self.helper(H::F32Trunc, 1),
+            O::F32Nearest => self.helper(H::F32Nearest, 1),
+            O::F64Abs => self.helper(H::F64Abs, 1),
+            O::F64Neg => self.helper(H::F64Neg, 1),
+            O::F64Sqrt => self.unary(UnOp::Sqrt(F64)),
+            O::F64Ceil => self.helper(H::F64Ceil, 1),
+            O::F64Floor => self.helper(H::F64Floor, 1),
+            O::F64Trunc => self.helper(H::F64Trunc, 1),
+            O::F64Nearest => self.helper(H::F64Nearest, 1),
+
+            O::I32WrapI64 | O::I64ExtendI32U => self.unary(UnOp::ExtendU32),
+            O::I64ExtendI32S => self.unary(UnOp::ExtendS(W64, 32)),
+            O::I32Extend8S => self.unary(UnOp::ExtendS(W32, 8)),
+            O::I32Extend16S => self.unary(UnOp::ExtendS(W32, 16)),
+            O::I64Extend8S => self.unary(UnOp::ExtendS(W64, 8)),
+            O::I64Extend16S => self.unary(UnOp::ExtendS(W64, 16)),
+            O::I64Extend32S => self.unary(UnOp::ExtendS(W64, 32)),
+            O::F32ConvertI32S => self.unary(UnOp::ConvertS(F32, W32)),
+            O::F32ConvertI64S => self.unary(UnOp::ConvertS(F32, W64)),
+            O::F64ConvertI32S => self.unary(UnOp::ConvertS(F64, W32)),
+            O::F64ConvertI64S => self.unary(UnOp::ConvertS(F64, W64)),
+            O::F32ConvertI32U => self.helper(H::F32ConvertI32U, 1),
+            O::F32ConvertI64U => self.helper(H::F32ConvertI64U, 1),
+            O::F64ConvertI32U => self.helper(H::F64ConvertI32U, 1),
+            O::F64ConvertI64U => self.helper(H::F64ConvertI64U, 1),
+            O::F32DemoteF64 => self.helper(H::F32DemoteF64, 1),
+            O::F64PromoteF32 => self.helper(H::F64PromoteF32, 1),
+            O::I32TruncF32S => self.helper(H::I32TruncF32S, 1),
+            O::I32TruncF32U => self.helper(H::I32TruncF32U, 1),
+            O::I32TruncF64S => self.helper(H::I32TruncF64S, 1),
+            O::I32TruncF64U => self.helper(H::I32TruncF64U, 1),
+            O::I64TruncF32S => self.helper(H::I64TruncF32S, 1),
+            O::I64TruncF32U => self.helper(H::I64TruncF32U, 1),
+            O::I64TruncF64S => self.helper(H::I64TruncF64S, 1),
+            O::I64TruncF64U => self.helper(H::I64TruncF64U, 1),
+            O::I32TruncSatF32S => self.helper(H::I32TruncSatF32S, 1),
+            O::I32TruncSatF32U => self.helper(H::I32TruncSatF32U, 1),
+            O::I32TruncSatF64S => self.helper(H::I32TruncSatF64S, 1),
+            O::I32TruncSatF64U => self.helper(H::I32TruncSatF64U, 1),
+            O::I64TruncSatF32S => self.helper(H::I64TruncSatF32S, 1),
+            O::I64TruncSatF32U => self.helper(H::I64TruncSatF32U, 1),
+            O::I64TruncSatF64S => self.helper(H::I64TruncSatF64S, 1),
+            O::I64TruncSatF64U => self.helper(H::I64TruncSatF64U, 1),
+            O::I32ReinterpretF32
+            | O::F32ReinterpretI32
+            | O::I64ReinterpretF64
+            | O::F64ReinterpretI64 => self.keep(),
+            other => {
+                return Err(Error::Unsupported(alloc::format!(
+                    "the JIT cannot compile {other:?}"
+                )))
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,154 @@
+//! What compiled code calls for operations it does not emit inline: one helper per numeric
+//! operation, generated from the interpreter's op list so both tiers share one definition of
+//! every operation's semantics; and the trap exit. [`COMPILED_RUNTIME`] is the table compiled
+//! code reaches through the store's runtime state.
+
+use crate::error::{Trap, TrapCode};
+use crate::interp::{for_each_op, Cell};
+use crate::runtime::vmctx::{VMContext, VMRuntime};
+
+/// A trap status a compiled-code trap exit receives: this base plus a [`TrapCode`].
+pub(crate) const TRAP_STATUS_BASE: u32 = 0x100;
+
+/// A trap status meaning "the trap is already recorded in the store".
+pub(crate) const TRAP_STATUS_RECORDED: u32 = 1;
+
+/// A numeric helper's result: the value, and 0 or a trap status.
+#[repr(C)]
+pub(crate) struct HelperResult {
+    value: u64,
+    trap: u64,
+}
+
+/// Every numeric helper's signature: operands as 64-bit cells (the second unused by unary
+/// operations).
+pub(crate) type NumericFn = unsafe extern "C" fn(u64, u64) -> HelperResult;
+
+fn ok(value: u64) -> HelperResult {
+    HelperResult { value, trap: 0 }
+}
+
+fn trapped(code: TrapCode) -> HelperResult {
+    HelperResult {
+        value: 0,
+        trap: (TRAP_STATUS_BASE + code as u32) as u64,
+    }
+}
+
+/// Generates [`NumericHelper`], the helper functions and [`NUMERIC_HELPERS`] from the op list.
+macro_rules! numeric_helpers {
+    ({}
+     binary { $($bin:ident($ba:ty, $bb:ty) $([$binl:ident, $binr:ident])? = $bf:expr;)* }
+     binary_trap { $($bt:ident($bta:ty, $btb:ty) = $btf:expr;)* }
+     binary_imm { $($bi:ident($bia:ty) $([$bix:ident])? = $bif:expr;)* }
+     unary { $($un:ident($ua:ty) = $uf:expr;)* }
+     unary_trap { $($ut:ident($uta:ty) = $utf:expr;)* }
+     $($rest:tt)*
+    ) => {
+        /// The numeric helpers, by index into [`NUMERIC_HELPERS`].
+        #[derive(Clone, Copy, Debug)]
+        #[repr(u32)]
+        #[allow(dead_code, reason = "generated for every operation; the JIT inlines many")]
+        pub(crate) enum NumericHelper {
+            $($bin,)* $($bt,)* $($un,)* $($ut,)*
+        }
+
+        /// The helper functions, one per operation.
+        #[allow(non_snake_case, clippy::unused_unit, clippy::neg_cmp_op_on_partial_ord)]
+        mod functions {
+            use super::*;
+            $(pub(super) unsafe extern "C" fn $bin(a: u64, b: u64) -> HelperResult {
+                ok(Cell::into_cell(($bf)(<$ba as Cell>::from_cell(a), <$bb as Cell>::from_cell(b))))
+            })*
+            $(pub(super) unsafe extern "C" fn $bt(a: u64, b: u64) -> HelperResult {
+                match ($btf)(<$bta as Cell>::from_cell(a), <$btb as Cell>::from_cell(b)) {
+                    Ok(v) => ok(Cell::into_cell(v)),
+                    Err(code) => trapped(code),
+                }
+            })*
+            $(pub(super) unsafe extern "C" fn $un(a: u64, _: u64) -> HelperResult {
+                ok(Cell::into_cell(($uf)(<$ua as Cell>::from_cell(a))))
+            })*
+            $(pub(super) unsafe extern "C" fn $ut(a: u64, _: u64) -> HelperResult {
+                match ($utf)(<$uta as Cell>::from_cell(a)) {
+                    Ok(v) => ok(Cell::into_cell(v)),
+                    Err(code) => trapped(code),
+                }
+            })*
+        }
+
+        /// The number of numeric helpers.
+        const NUMERIC_COUNT: usize = [$(stringify!($bin),)* $(stringify!($bt),)* $(stringify!($un),)* $(stringify!($ut),)*].len();
+
+        /// The helpers in [`NumericHelper`] order.
+        const NUMERIC_HELPERS: [NumericFn; NUMERIC_COUNT] = [
+            $(functions::$bin,)* $(functions::$bt,)* $(functions::$un,)* $(functions::$ut,)*
+        ];
+    };
+}
+
+for_each_op!(numeric_helpers! {});
+
+/// The table compiled code reaches through `VMRuntime::compiled`.
+#[repr(C)]
+pub(crate) struct CompiledRuntime {
+    /// Leaves compiled code on a trap: `(vmctx, status, detail)`; never returns.
+    pub trap: unsafe extern "C" fn(*mut VMContext, u32, u32),
+    /// The numeric helpers, indexed by [`NumericHelper`].
+    pub numeric: [NumericFn; NUMERIC_COUNT],
+}
+
+/// The one table every store with compiled code points at.
+pub(crate) static COMPILED_RUNTIME: CompiledRuntime = CompiledRuntime {
+    trap: super::isa::stubs::trap_exit,
+    numeric: NUMERIC_HELPERS,
+};
+
+/// Records the trap a compiled-code trap exit reports (`status`, see [`TRAP_STATUS_BASE`];
+/// `detail`: the table index of an uninitialised element).
+///
+/// # Safety
+/// `runtime` is the live runtime state of the executing store.
+pub(crate) unsafe extern "C" fn record_trap(runtime: *mut VMRuntime, status: u32, detail: u32) {
+    if status == TRAP_STATUS_RECORDED {
+        return;
+    }
+    let code = trap_code(status.wrapping_sub(TRAP_STATUS_BASE));
+    let trap = match code {
+        TrapCode::UninitializedElement => Trap::uninitialized_element(detail),
+        code => Trap::new(code),
+    };
+    // SAFETY: guaranteed by the caller.
+    unsafe { (*(*runtime).store).set_pending_trap(trap) };
+}
+
+/// The trap code numbered `n` (see `TrapCode as u32`).
+fn trap_code(n: u32) -> TrapCode {
+    const CODES: [TrapCode; 12] = [
+        TrapCode::Unreachable,
+        TrapCode::MemoryOutOfBounds,
+        TrapCode::TableOutOfBounds,
+        TrapCode::UndefinedElement,
+        TrapCode::UninitializedElement,
+        TrapCode::IndirectCallTypeMismatch,
+        TrapCode::IntegerDivideByZero,
+        TrapCode::IntegerOverflow,
+        TrapCode::InvalidConversionToInteger,
+        TrapCode::StackExhausted,
+        TrapCode::Host,
+        TrapCode::Exit,
+    ];
+    CODES.get(n as usize).copied().unwrap_or(TrapCode::Host)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trap_codes_round_trip() {
+        for n in 0..12 {
+            assert_eq!(trap_code(n) as u32, n);
+        }
+    }
+}

@@ -1,0 +1,218 @@
+//! The ISA-neutral macro-assembler interface the code generator emits through. A function's
+//! values live in 64-bit frame slots (locals first, then one slot per operand-stack depth);
+//! operands are slots or immediates. Each ISA implements [`MacroAssembler`] in its own module.
+
+use crate::error::TrapCode;
+
+/// A frame slot index.
+pub(crate) type Slot = u32;
+
+/// An operand: a frame slot, or a constant (its 64-bit cell).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Operand {
+    Slot(Slot),
+    Imm(u64),
+}
+
+/// Operand width of an integer operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Width {
+    W32,
+    W64,
+}
+
+/// Integer binary operations the back ends implement inline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum IntOp {
+    Add,
+    Sub,
+    Mul,
+    And,
+    Or,
+    Xor,
+    Shl,
+    ShrS,
+    ShrU,
+    Rotl,
+    Rotr,
+    DivS,
+    DivU,
+    RemS,
+    RemU,
+}
+
+/// Integer comparisons (result 0 or 1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum IntCmp {
+    Eq,
+    Ne,
+    LtS,
+    LtU,
+    GtS,
+    GtU,
+    LeS,
+    LeU,
+    GeS,
+    GeU,
+}
+
+/// Float binary arithmetic the back ends implement inline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum FloatOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+}
+
+/// Float comparisons (result 0 or 1; false when either operand is NaN, except `Ne`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum FloatCmp {
+    Eq,
+    Ne,
+    Lt,
+    Gt,
+    Le,
+    Ge,
+}
+
+/// Float width.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum FloatWidth {
+    F32,
+    F64,
+}
+
+/// Unary operations the back ends implement inline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum UnOp {
+    /// `iNN.eqz`.
+    Eqz(Width),
+    /// Sign-extend the low 8, 16 or 32 bits to the width.
+    ExtendS(Width, u8),
+    /// Zero-extend the low 32 bits (`i64.extend_i32_u`, and `i32.wrap_i64` on a 64-bit cell).
+    ExtendU32,
+    /// `fNN.sqrt`.
+    Sqrt(FloatWidth),
+    /// Signed integer to float (`fNN.convert_iMM_s`).
+    ConvertS(FloatWidth, Width),
+}
+
+/// Width and extension of a memory access.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct MemAccess {
+    /// Bytes accessed: 1, 2, 4 or 8.
+    pub bytes: u8,
+    /// Loads: sign-extend the value read.
+    pub signed: bool,
+    /// Loads: the result is 64 bits wide (sign extension fills 64 bits).
+    pub wide: bool,
+}
+
+/// How a call finds its callee.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Callee {
+    /// Function `index` of the module (through the context's function references).
+    Func(u32),
+    /// `call_indirect` through table `table`, expecting module type `type_index`; the table
+    /// index is in `index`.
+    Indirect {
+        type_index: u32,
+        table: u32,
+        index: Operand,
+    },
+}
+
+/// Runtime calls made through the context's helper table (see `runtime::vmctx::Helpers`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum RuntimeCall {
+    MemoryGrow,
+    MemoryFill,
+    MemoryCopy,
+    MemoryInit,
+    DataDrop,
+    TableGrow,
+    TableFill,
+    TableCopy,
+    TableInit,
+    ElemDrop,
+}
+
+/// What a back end offers the code generator.
+pub(crate) trait MacroAssembler {
+    /// A position in the code that branches can target.
+    type Label: Copy;
+
+    /// A new, unbound label.
+    fn new_label(&mut self) -> Self::Label;
+    /// Binds `label` to the current position.
+    fn bind(&mut self, label: Self::Label);
+
+    /// The function's entry: frame set-up, stack check, parameters copied from the caller's
+    /// value array into slots `0..params`, the other locals (`params..locals`) zeroed.
+    fn prologue(&mut self, params: u32, locals: u32);
+    /// Writes `results` (slots) to the caller's value array and returns.
+    fn epilogue(&mut self, results: &[Slot]);
+    /// Ends the function; `frame_slots` is the number of slots it used. Returns the code.
+    fn finish(self, frame_slots: u32) -> Result<alloc::vec::Vec<u8>, crate::error::Error>;
+
+    /// `dst = src` (64-bit cells).
+    fn copy(&mut self, src: Operand, dst: Slot);
+    /// Integer arithmetic; division and remainder trap as wasm requires.
+    fn int_op(&mut self, op: IntOp, width: Width, lhs: Operand, rhs: Operand, dst: Slot);
+    /// Integer comparison.
+    fn int_cmp(&mut self, cmp: IntCmp, width: Width, lhs: Operand, rhs: Operand, dst: Slot);
+    /// Float arithmetic.
+    fn float_op(&mut self, op: FloatOp, width: FloatWidth, lhs: Operand, rhs: Operand, dst: Slot);
+    /// Float comparison.
+    fn float_cmp(
+        &mut self,
+        cmp: FloatCmp,
+        width: FloatWidth,
+        lhs: Operand,
+        rhs: Operand,
+        dst: Slot,
+    );
+    /// A unary operation.
+    fn unary(&mut self, op: UnOp, src: Operand, dst: Slot);
+    /// A numeric operation done by a helper function `helper` (see `compiler::helpers`); a
+    /// trap it reports leaves the function.
+    fn numeric_helper(&mut self, helper: u32, a: Operand, b: Operand, dst: Slot);
+    /// `dst = cond != 0 ? a : b`.
+    fn select(&mut self, cond: Operand, a: Operand, b: Operand, dst: Slot);
+
+    /// A load from memory 0 at `addr + offset`, bounds-checked.
+    fn load(&mut self, access: MemAccess, addr: Operand, offset: u64, dst: Slot);
+    /// A store to memory 0 at `addr + offset`, bounds-checked.
+    fn store(&mut self, access: MemAccess, addr: Operand, offset: u64, value: Operand);
+    /// `memory.size` of memory 0, in pages.
+    fn memory_size(&mut self, dst: Slot);
+
+    /// `global.get`.
+    fn global_get(&mut self, global: u32, dst: Slot);
+    /// `global.set`.
+    fn global_set(&mut self, global: u32, src: Operand);
+    /// `table.get` (traps out of bounds).
+    fn table_get(&mut self, table: u32, index: Operand, dst: Slot);
+    /// `table.set` (traps out of bounds).
+    fn table_set(&mut self, table: u32, index: Operand, value: Operand);
+    /// `table.size`.
+    fn table_size(&mut self, table: u32, dst: Slot);
+    /// `ref.func`: the function's reference.
+    fn ref_func(&mut self, func: u32, dst: Slot);
+    /// A runtime call with up to five operands; its result (if any) goes to `dst`. Calls
+    /// that return a trap status leave the function on a trap.
+    fn runtime_call(&mut self, call: RuntimeCall, args: &[Operand], dst: Option<Slot>);
+
+    /// Calls `callee` with its value array at slots `base..`; the results land there too.
+    fn call(&mut self, callee: Callee, base: Slot);
+
+    /// Unconditional branch.
+    fn jump(&mut self, target: Self::Label);
+    /// Branches when `cond` (an i32) is non-zero (`if_nonzero`) or zero.
+    fn branch_if(&mut self, cond: Operand, if_nonzero: bool, target: Self::Label);
+    /// Branches to `targets[index]`, or to `default` when `index` is out of range.
+    fn branch_table(&mut self, index: Operand, targets: &[Self::Label], default: Self::Label);
+    /// Traps with `code`.
+    fn trap(&mut self, code: TrapCode);
+}

@@ -1,0 +1,25 @@
+//! The compiler: one code generator (`codegen`) over an ISA-neutral macro-assembler
+//! (`masm`), with a back end per ISA (`x64`), and the helpers compiled code calls. The JIT
+//! (`jit`) uses it today; the AOT compiler will too.
+
+mod codegen;
+pub(crate) mod helpers;
+pub(crate) mod jit;
+mod masm;
+#[cfg(target_arch = "x86_64")]
+mod x64;
+
+#[cfg(target_arch = "x86_64")]
+use x64 as isa;
+
+use alloc::vec::Vec;
+
+use crate::error::Error;
+use crate::loader::ModuleInfo;
+
+/// Compiles function `func_index` of `module` to position-independent machine code for the
+/// host.
+pub(crate) fn compile_function(module: &ModuleInfo, func_index: u32) -> Result<Vec<u8>, Error> {
+    let has_memory = !module.memories.is_empty();
+    codegen::compile(module, func_index, isa::masm::X64Masm::new(has_memory))
+}

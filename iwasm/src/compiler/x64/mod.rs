@@ -1,0 +1,4 @@
+//! The x86-64 back end: the macro-assembler and the entry/exit stubs.
+
+pub(crate) mod masm;
+pub(crate) mod stubs;
