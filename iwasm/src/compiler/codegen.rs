@@ -1,7 +1,8 @@
 //! The code generator: one pass over a function's operators, emitting through a
 //! [`MacroAssembler`]. Every wasm operand-stack depth owns a frame slot after the locals; the
 //! value stack tracks which values are still only known as a constant or as a local (so
-//! `local.get` and constants cost nothing until used) and materialises them at control flow.
+//! `local.get` and constants cost nothing until used), which results are still in a register,
+//! and materialises them at control flow.
 
 use alloc::vec::Vec;
 
@@ -9,7 +10,7 @@ use wasmparser::{BlockType, FunctionBody, MemArg, Operator};
 
 use super::helpers::NumericHelper;
 use super::masm::{
-    Callee, FloatCmp, FloatOp, FloatWidth, IntCmp, IntOp, MacroAssembler, MemAccess, Operand,
+    Callee, FloatCmp, FloatOp, FloatWidth, IntCmp, IntOp, MacroAssembler, MemAccess, Operand, Reg,
     RuntimeCall, Slot, UnOp, Width,
 };
 use crate::error::{Error, TrapCode};
@@ -27,6 +28,15 @@ enum Entry {
     Const(u64),
     /// The current value of a local, not yet copied.
     Local(u32),
+    /// In a register.
+    Reg(Reg),
+}
+
+/// Which register file a result goes to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Class {
+    Gpr,
+    Fpr,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -86,6 +96,8 @@ pub(crate) fn compile<M: MacroAssembler>(
     let mut gen = CodeGen {
         module,
         masm,
+        free_gprs: M::GPRS.to_vec(),
+        free_fprs: M::FPRS.to_vec(),
         stack: Vec::new(),
         ctrls: Vec::new(),
         num_locals: num_locals as u32,
@@ -121,6 +133,9 @@ pub(crate) fn compile<M: MacroAssembler>(
 struct CodeGen<'m, M: MacroAssembler> {
     module: &'m ModuleInfo,
     masm: M,
+    /// Registers holding no value.
+    free_gprs: Vec<u8>,
+    free_fprs: Vec<u8>,
     stack: Vec<Entry>,
     ctrls: Vec<Ctrl<M::Label>>,
     num_locals: u32,
@@ -147,6 +162,82 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
             Entry::Slot => Operand::Slot(self.slot(depth)),
             Entry::Const(c) => Operand::Imm(c),
             Entry::Local(l) => Operand::Slot(l),
+            Entry::Reg(r) => Operand::Reg(r),
+        }
+    }
+
+    /// A free register of `class`, spilling the deepest cached value of that class if none is.
+    fn alloc(&mut self, class: Class) -> Reg {
+        let free = match class {
+            Class::Gpr => self.free_gprs.pop().map(Reg::Gpr),
+            Class::Fpr => self.free_fprs.pop().map(Reg::Fpr),
+        };
+        if let Some(reg) = free {
+            return reg;
+        }
+        let depth = self
+            .stack
+            .iter()
+            .position(|e| {
+                matches!(
+                    (e, class),
+                    (Entry::Reg(Reg::Gpr(_)), Class::Gpr) | (Entry::Reg(Reg::Fpr(_)), Class::Fpr)
+                )
+            })
+            .expect("a register of each class is cached when none is free");
+        let Entry::Reg(reg) = self.stack[depth] else {
+            unreachable!("found a register entry")
+        };
+        let slot = self.slot(depth);
+        self.masm.copy(Operand::Reg(reg), slot);
+        self.stack[depth] = Entry::Slot;
+        reg
+    }
+
+    /// Returns `operand`'s register, if any, to the free pool.
+    fn release(&mut self, operand: Operand) {
+        match operand {
+            Operand::Reg(Reg::Gpr(r)) => self.free_gprs.push(r),
+            Operand::Reg(Reg::Fpr(r)) => self.free_fprs.push(r),
+            _ => {}
+        }
+    }
+
+    /// Releases the operands' registers except `kept` (the result's).
+    fn release_all_but(&mut self, operands: &[Operand], kept: Reg) {
+        for &operand in operands {
+            if operand != Operand::Reg(kept) {
+                self.release(operand);
+            }
+        }
+    }
+
+    /// A register of `class` for a result: `reuse`'s register when it is of that class
+    /// (two-address forms), else a free one.
+    fn result_reg(&mut self, class: Class, reuse: Operand) -> Reg {
+        match (reuse, class) {
+            (Operand::Reg(r @ Reg::Gpr(_)), Class::Gpr)
+            | (Operand::Reg(r @ Reg::Fpr(_)), Class::Fpr) => r,
+            _ => self.alloc(class),
+        }
+    }
+
+    /// Pushes a result held in `reg`.
+    fn push_reg(&mut self, reg: Reg) {
+        self.stack.push(Entry::Reg(reg));
+        let slot = self.slot(self.stack.len() - 1);
+        self.reserve(slot + 1);
+    }
+
+    /// Writes every cached register value into its slot (before native calls).
+    fn spill_registers(&mut self) {
+        for depth in 0..self.stack.len() {
+            if let Entry::Reg(reg) = self.stack[depth] {
+                let slot = self.slot(depth);
+                self.masm.copy(Operand::Reg(reg), slot);
+                self.stack[depth] = Entry::Slot;
+                self.release(Operand::Reg(reg));
+            }
         }
     }
 
@@ -173,6 +264,7 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
                 let dst = self.slot(depth);
                 self.reserve(dst + 1);
                 self.masm.copy(src, dst);
+                self.release(src);
                 self.stack[depth] = Entry::Slot;
             }
         }
@@ -219,7 +311,10 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
         let ctrl = self.ctrls.last_mut().expect("inside a function");
         ctrl.unreachable = true;
         let height = ctrl.height;
-        self.stack.truncate(height);
+        while self.stack.len() > height {
+            let dropped = self.pop();
+            self.release(dropped);
+        }
     }
 
     /// The slots of the top `n` values (already flushed).
@@ -287,6 +382,7 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
                 self.flush();
                 let else_label = self.masm.new_label();
                 self.masm.branch_if(cond, false, else_label);
+                self.release(cond);
                 let end = self.masm.new_label();
                 self.push_ctrl(CtrlKind::If, blockty, end);
                 self.ctrls.last_mut().expect("just pushed").else_label = Some(else_label);
@@ -310,6 +406,7 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
                     let target = &self.ctrls[self.ctrls.len() - 1 - relative_depth as usize];
                     self.masm.branch_if(cond, true, target.label);
                 }
+                self.release(cond);
             }
             O::BrTable { targets } => {
                 let index = self.pop();
@@ -332,6 +429,7 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
                 }
                 let default = labels.pop().expect("a default target");
                 self.masm.branch_table(index, &labels, default);
+                self.release(index);
                 for (stub, depth) in stubs {
                     self.masm.bind(stub);
                     self.emit_branch(depth);
@@ -363,14 +461,17 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
                 self.call(callee, params, results);
             }
             O::Drop => {
-                self.pop();
+                let dropped = self.pop();
+                self.release(dropped);
             }
             O::Select | O::TypedSelect { .. } => {
                 let cond = self.pop();
                 let b = self.pop();
                 let a = self.pop();
-                let dst = self.push_slot();
+                let dst = self.result_reg(Class::Gpr, a);
                 self.masm.select(cond, a, b, dst);
+                self.release_all_but(&[cond, a, b], dst);
+                self.push_reg(dst);
             }
             O::LocalGet { local_index } => self.stack.push(Entry::Local(local_index)),
             O::LocalSet { local_index } => self.local_set(local_index),
@@ -379,12 +480,14 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
                 self.stack.push(Entry::Local(local_index));
             }
             O::GlobalGet { global_index } => {
-                let dst = self.push_slot();
+                let dst = self.alloc(Class::Gpr);
                 self.masm.global_get(global_index, dst);
+                self.push_reg(dst);
             }
             O::GlobalSet { global_index } => {
                 let src = self.pop();
                 self.masm.global_set(global_index, src);
+                self.release(src);
             }
             O::I32Const { value } => self.stack.push(Entry::Const(value as u32 as u64)),
             O::I64Const { value } => self.stack.push(Entry::Const(value as u64)),
@@ -393,12 +496,14 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
             O::RefNull { .. } => self.stack.push(Entry::Const(0)),
             O::RefIsNull => self.unary(UnOp::Eqz(Width::W64)),
             O::RefFunc { function_index } => {
-                let dst = self.push_slot();
+                let dst = self.alloc(Class::Gpr);
                 self.masm.ref_func(function_index, dst);
+                self.push_reg(dst);
             }
             O::MemorySize { .. } => {
-                let dst = self.push_slot();
+                let dst = self.alloc(Class::Gpr);
                 self.masm.memory_size(dst);
+                self.push_reg(dst);
             }
             O::MemoryGrow { .. } => self.runtime_call(RuntimeCall::MemoryGrow, &[], 1, true),
             O::MemoryFill { .. } => self.runtime_call(RuntimeCall::MemoryFill, &[], 3, false),
@@ -413,17 +518,22 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
             }
             O::TableGet { table } => {
                 let index = self.pop();
-                let dst = self.push_slot();
+                let dst = self.result_reg(Class::Gpr, index);
                 self.masm.table_get(table, index, dst);
+                self.release_all_but(&[index], dst);
+                self.push_reg(dst);
             }
             O::TableSet { table } => {
                 let value = self.pop();
                 let index = self.pop();
                 self.masm.table_set(table, index, value);
+                self.release(value);
+                self.release(index);
             }
             O::TableSize { table } => {
-                let dst = self.push_slot();
+                let dst = self.alloc(Class::Gpr);
                 self.masm.table_size(table, dst);
+                self.push_reg(dst);
             }
             O::TableGrow { table } => {
                 let t = Operand::Imm(table as u64);
@@ -514,6 +624,7 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
         if value != Operand::Slot(local) {
             self.masm.copy(value, local);
         }
+        self.release(value);
     }
 
     /// A call whose arguments are the top `params` values.
@@ -523,6 +634,9 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
         let base = self.slot(base_depth);
         self.reserve(base + params.max(results) as u32 + 1);
         self.masm.call(callee, base);
+        if let Callee::Indirect { index, .. } = callee {
+            self.release(index);
+        }
         self.stack.truncate(base_depth);
         for _ in 0..results {
             self.push_slot();
@@ -538,6 +652,7 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
         popped: usize,
         has_result: bool,
     ) {
+        self.flush();
         let mut args: Vec<Operand> = fixed.to_vec();
         let first = self.stack.len() - popped;
         args.extend((first..self.stack.len()).map(|d| self.operand_at(d)));
@@ -547,37 +662,48 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
     }
 
     fn unary(&mut self, op: UnOp) {
+        let class = match op {
+            UnOp::Sqrt(_) | UnOp::ConvertS(..) => Class::Fpr,
+            _ => Class::Gpr,
+        };
         let src = self.pop();
-        let dst = self.push_slot();
+        let dst = self.result_reg(class, src);
         self.masm.unary(op, src, dst);
+        self.release_all_but(&[src], dst);
+        self.push_reg(dst);
+    }
+
+    /// A binary operation whose result goes to a register of `class`, reusing the left
+    /// operand's register when it can.
+    fn binary(&mut self, class: Class, emit: impl FnOnce(&mut M, Operand, Operand, Reg)) {
+        let rhs = self.pop();
+        let lhs = self.pop();
+        let dst = self.result_reg(class, lhs);
+        emit(&mut self.masm, lhs, rhs, dst);
+        self.release_all_but(&[lhs, rhs], dst);
+        self.push_reg(dst);
     }
 
     fn int_op(&mut self, op: IntOp, width: Width) {
-        let rhs = self.pop();
-        let lhs = self.pop();
-        let dst = self.push_slot();
-        self.masm.int_op(op, width, lhs, rhs, dst);
+        self.binary(Class::Gpr, |m, l, r, d| m.int_op(op, width, l, r, d));
     }
 
     fn int_cmp(&mut self, cmp: IntCmp, width: Width) {
-        let rhs = self.pop();
-        let lhs = self.pop();
-        let dst = self.push_slot();
-        self.masm.int_cmp(cmp, width, lhs, rhs, dst);
+        self.binary(Class::Gpr, |m, l, r, d| m.int_cmp(cmp, width, l, r, d));
     }
 
     fn float_op(&mut self, op: FloatOp, width: FloatWidth) {
-        let rhs = self.pop();
-        let lhs = self.pop();
-        let dst = self.push_slot();
-        self.masm.float_op(op, width, lhs, rhs, dst);
+        self.binary(Class::Fpr, |m, l, r, d| m.float_op(op, width, l, r, d));
     }
 
     fn float_cmp(&mut self, cmp: FloatCmp, width: FloatWidth) {
         let rhs = self.pop();
         let lhs = self.pop();
-        let dst = self.push_slot();
+        let dst = self.alloc(Class::Gpr);
         self.masm.float_cmp(cmp, width, lhs, rhs, dst);
+        self.release(lhs);
+        self.release(rhs);
+        self.push_reg(dst);
     }
 
     /// An operation done by a numeric helper with one or two operands.
@@ -588,22 +714,28 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
             Operand::Imm(0)
         };
         let a = self.pop();
-        let dst = self.push_slot();
+        self.spill_registers();
+        let dst = self.alloc(Class::Gpr);
         self.masm.numeric_helper(helper as u32, a, b, dst);
+        self.release(a);
+        self.release(b);
+        self.push_reg(dst);
     }
 
     /// The result of a no-op conversion (reinterpretations): the same cell.
     fn keep(&mut self) {}
 
-    fn load(&mut self, bytes: u8, signed: bool, wide: bool, memarg: MemArg) {
+    fn load(&mut self, class: Class, bytes: u8, signed: bool, wide: bool, memarg: MemArg) {
         let addr = self.pop();
-        let dst = self.push_slot();
+        let dst = self.result_reg(class, addr);
         let access = MemAccess {
             bytes,
             signed,
             wide,
         };
         self.masm.load(access, addr, memarg.offset, dst);
+        self.release_all_but(&[addr], dst);
+        self.push_reg(dst);
     }
 
     fn store(&mut self, bytes: u8, memarg: MemArg) {
@@ -615,6 +747,8 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
             wide: false,
         };
         self.masm.store(access, addr, memarg.offset, value);
+        self.release(value);
+        self.release(addr);
     }
 
     fn memory_or_numeric(&mut self, op: Operator<'_>) -> Result<(), Error> {
@@ -623,20 +757,20 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
         use Operator as O;
         use Width::{W32, W64};
         match op {
-            O::I32Load { memarg } => self.load(4, false, false, memarg),
-            O::I64Load { memarg } => self.load(8, false, true, memarg),
-            O::F32Load { memarg } => self.load(4, false, false, memarg),
-            O::F64Load { memarg } => self.load(8, false, true, memarg),
-            O::I32Load8S { memarg } => self.load(1, true, false, memarg),
-            O::I32Load8U { memarg } => self.load(1, false, false, memarg),
-            O::I32Load16S { memarg } => self.load(2, true, false, memarg),
-            O::I32Load16U { memarg } => self.load(2, false, false, memarg),
-            O::I64Load8S { memarg } => self.load(1, true, true, memarg),
-            O::I64Load8U { memarg } => self.load(1, false, true, memarg),
-            O::I64Load16S { memarg } => self.load(2, true, true, memarg),
-            O::I64Load16U { memarg } => self.load(2, false, true, memarg),
-            O::I64Load32S { memarg } => self.load(4, true, true, memarg),
-            O::I64Load32U { memarg } => self.load(4, false, true, memarg),
+            O::I32Load { memarg } => self.load(Class::Gpr, 4, false, false, memarg),
+            O::I64Load { memarg } => self.load(Class::Gpr, 8, false, true, memarg),
+            O::F32Load { memarg } => self.load(Class::Fpr, 4, false, false, memarg),
+            O::F64Load { memarg } => self.load(Class::Fpr, 8, false, true, memarg),
+            O::I32Load8S { memarg } => self.load(Class::Gpr, 1, true, false, memarg),
+            O::I32Load8U { memarg } => self.load(Class::Gpr, 1, false, false, memarg),
+            O::I32Load16S { memarg } => self.load(Class::Gpr, 2, true, false, memarg),
+            O::I32Load16U { memarg } => self.load(Class::Gpr, 2, false, false, memarg),
+            O::I64Load8S { memarg } => self.load(Class::Gpr, 1, true, true, memarg),
+            O::I64Load8U { memarg } => self.load(Class::Gpr, 1, false, true, memarg),
+            O::I64Load16S { memarg } => self.load(Class::Gpr, 2, true, true, memarg),
+            O::I64Load16U { memarg } => self.load(Class::Gpr, 2, false, true, memarg),
+            O::I64Load32S { memarg } => self.load(Class::Gpr, 4, true, true, memarg),
+            O::I64Load32U { memarg } => self.load(Class::Gpr, 4, false, true, memarg),
             O::I32Store { memarg } | O::F32Store { memarg } | O::I64Store32 { memarg } => {
                 self.store(4, memarg)
             }

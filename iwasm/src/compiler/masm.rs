@@ -1,16 +1,30 @@
 //! The ISA-neutral macro-assembler interface the code generator emits through. A function's
-//! values live in 64-bit frame slots (locals first, then one slot per operand-stack depth);
-//! operands are slots or immediates. Each ISA implements [`MacroAssembler`] in its own module.
+//! values live in 64-bit frame slots (locals first, then one slot per operand-stack depth) or,
+//! while the code generator caches them, in registers; operands are slots, registers or
+//! immediates. Each ISA implements [`MacroAssembler`] in its own module.
+//!
+//! A 32-bit value's cell may hold anything in its upper half: every consumer reads the low
+//! half only.
 
 use crate::error::TrapCode;
 
 /// A frame slot index.
 pub(crate) type Slot = u32;
 
-/// An operand: a frame slot, or a constant (its 64-bit cell).
+/// A register the code generator may keep a value in, by the back end's numbering.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Reg {
+    /// A general-purpose register.
+    Gpr(u8),
+    /// A floating-point register.
+    Fpr(u8),
+}
+
+/// An operand: a frame slot, a register, or a constant (its 64-bit cell).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Operand {
     Slot(Slot),
+    Reg(Reg),
     Imm(u64),
 }
 
@@ -143,6 +157,11 @@ pub(crate) trait MacroAssembler {
     /// A position in the code that branches can target.
     type Label: Copy;
 
+    /// General-purpose registers the code generator may cache values in.
+    const GPRS: &'static [u8];
+    /// Floating-point registers the code generator may cache values in.
+    const FPRS: &'static [u8];
+
     /// A new, unbound label.
     fn new_label(&mut self) -> Self::Label;
     /// Binds `label` to the current position.
@@ -156,55 +175,54 @@ pub(crate) trait MacroAssembler {
     /// Ends the function; `frame_slots` is the number of slots it used. Returns the code.
     fn finish(self, frame_slots: u32) -> Result<alloc::vec::Vec<u8>, crate::error::Error>;
 
-    /// `dst = src` (64-bit cells).
+    /// Writes `src` to slot `dst` (a whole 64-bit cell).
     fn copy(&mut self, src: Operand, dst: Slot);
-    /// Integer arithmetic; division and remainder trap as wasm requires.
-    fn int_op(&mut self, op: IntOp, width: Width, lhs: Operand, rhs: Operand, dst: Slot);
-    /// Integer comparison.
-    fn int_cmp(&mut self, cmp: IntCmp, width: Width, lhs: Operand, rhs: Operand, dst: Slot);
-    /// Float arithmetic.
-    fn float_op(&mut self, op: FloatOp, width: FloatWidth, lhs: Operand, rhs: Operand, dst: Slot);
-    /// Float comparison.
-    fn float_cmp(
-        &mut self,
-        cmp: FloatCmp,
-        width: FloatWidth,
-        lhs: Operand,
-        rhs: Operand,
-        dst: Slot,
-    );
-    /// A unary operation.
-    fn unary(&mut self, op: UnOp, src: Operand, dst: Slot);
-    /// A numeric operation done by a helper function `helper` (see `compiler::helpers`); a
-    /// trap it reports leaves the function.
-    fn numeric_helper(&mut self, helper: u32, a: Operand, b: Operand, dst: Slot);
-    /// `dst = cond != 0 ? a : b`.
-    fn select(&mut self, cond: Operand, a: Operand, b: Operand, dst: Slot);
+    /// Loads `src` into register `dst`.
+    fn move_to(&mut self, src: Operand, dst: Reg);
+    /// Integer arithmetic into a general-purpose register; division and remainder trap as
+    /// wasm requires.
+    fn int_op(&mut self, op: IntOp, width: Width, lhs: Operand, rhs: Operand, dst: Reg);
+    /// Integer comparison into a general-purpose register.
+    fn int_cmp(&mut self, cmp: IntCmp, width: Width, lhs: Operand, rhs: Operand, dst: Reg);
+    /// Float arithmetic into a floating-point register.
+    fn float_op(&mut self, op: FloatOp, width: FloatWidth, lhs: Operand, rhs: Operand, dst: Reg);
+    /// Float comparison into a general-purpose register.
+    fn float_cmp(&mut self, cmp: FloatCmp, width: FloatWidth, lhs: Operand, rhs: Operand, dst: Reg);
+    /// A unary operation (floating-point results into a floating-point register).
+    fn unary(&mut self, op: UnOp, src: Operand, dst: Reg);
+    /// A numeric operation done by helper function `helper` (see `compiler::helpers`), a
+    /// native call: the code generator keeps nothing else in registers across it. A trap it
+    /// reports leaves the function.
+    fn numeric_helper(&mut self, helper: u32, a: Operand, b: Operand, dst: Reg);
+    /// `dst = cond != 0 ? a : b` (a general-purpose register).
+    fn select(&mut self, cond: Operand, a: Operand, b: Operand, dst: Reg);
 
     /// A load from memory 0 at `addr + offset`, bounds-checked.
-    fn load(&mut self, access: MemAccess, addr: Operand, offset: u64, dst: Slot);
+    fn load(&mut self, access: MemAccess, addr: Operand, offset: u64, dst: Reg);
     /// A store to memory 0 at `addr + offset`, bounds-checked.
     fn store(&mut self, access: MemAccess, addr: Operand, offset: u64, value: Operand);
     /// `memory.size` of memory 0, in pages.
-    fn memory_size(&mut self, dst: Slot);
+    fn memory_size(&mut self, dst: Reg);
 
     /// `global.get`.
-    fn global_get(&mut self, global: u32, dst: Slot);
+    fn global_get(&mut self, global: u32, dst: Reg);
     /// `global.set`.
     fn global_set(&mut self, global: u32, src: Operand);
     /// `table.get` (traps out of bounds).
-    fn table_get(&mut self, table: u32, index: Operand, dst: Slot);
+    fn table_get(&mut self, table: u32, index: Operand, dst: Reg);
     /// `table.set` (traps out of bounds).
     fn table_set(&mut self, table: u32, index: Operand, value: Operand);
     /// `table.size`.
-    fn table_size(&mut self, table: u32, dst: Slot);
+    fn table_size(&mut self, table: u32, dst: Reg);
     /// `ref.func`: the function's reference.
-    fn ref_func(&mut self, func: u32, dst: Slot);
-    /// A runtime call with up to five operands; its result (if any) goes to `dst`. Calls
-    /// that return a trap status leave the function on a trap.
+    fn ref_func(&mut self, func: u32, dst: Reg);
+    /// A runtime call with up to five operands (slots or immediates; nothing is cached in
+    /// registers across it); its result (if any) goes to slot `dst`. Calls that return a
+    /// trap status leave the function on a trap.
     fn runtime_call(&mut self, call: RuntimeCall, args: &[Operand], dst: Option<Slot>);
 
     /// Calls `callee` with its value array at slots `base..`; the results land there too.
+    /// Nothing is cached in registers across a call.
     fn call(&mut self, callee: Callee, base: Slot);
 
     /// Unconditional branch.

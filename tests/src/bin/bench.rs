@@ -1,4 +1,4 @@
-//! Benchmarks iwasm against wasmi 2.0 on a set of CPU-bound programs.
+//! Benchmarks iwasm's interpreter and JIT against wasmi 2.0 on a set of CPU-bound programs.
 //!
 //! ```text
 //! cargo run --release --bin bench [-- [--filter NAME] [--quick] [--runs N]]
@@ -31,8 +31,12 @@ use runner::EngineKind;
 use std::process::ExitCode;
 use std::time::Duration;
 
-/// Tested engine first, baseline last (see `report`).
-const ENGINES: [EngineKind; 2] = [iwasm_runner::IWASM, wasmi_runner::WASMI];
+/// Tested engines first (the interpreter, then the JIT), baseline last (see `report`).
+const ENGINES: [EngineKind; 3] = [
+    iwasm_runner::IWASM,
+    iwasm_runner::IWASM_JIT,
+    wasmi_runner::WASMI,
+];
 
 /// Command-line options.
 struct Options {
@@ -119,18 +123,18 @@ fn main() -> ExitCode {
         ),
     };
     report::print_header(&ENGINES, &runs_note);
-    let mut ratios = Vec::new();
+    let mut rows = Vec::new();
     let mut failures = 0;
     for program in selected(&options) {
         match measure::bench_program(program, &ENGINES, options.quick, &policy) {
-            Ok(times) => ratios.extend(report::print_row(program, &times)),
+            Ok(times) => rows.push(report::print_row(program, &times)),
             Err(message) => {
                 println!("{:<12} FAILED: {message}", program.name);
                 failures += 1;
             }
         }
     }
-    report::print_geomean(&ratios, ENGINES[0].name, ENGINES[1].name);
+    report::print_geomeans(&rows, &ENGINES);
     if failures > 0 {
         eprintln!("{failures} program(s) failed");
         return ExitCode::FAILURE;

@@ -1,7 +1,8 @@
 //! The x86-64 macro-assembler, on `dynasm`.
 //!
 //! Register use: `r14` holds the running instance's context, `r12` its memory 0 descriptor
-//! and `r15` that memory's base; the rest are scratch. Slots are `[rsp + 8 * slot]`; the
+//! and `r15` that memory's base; `rbx`, `r13`, `r8`–`r11` and `xmm2`–`xmm15` cache values for
+//! the code generator; `rax`, `rcx`, `rdx`, `rsi`, `rdi`, `xmm0` and `xmm1` are scratch. Slots are `[rsp + 8 * slot]`; the
 //! saved context and the caller's value-array pointer sit below `rbp`. Every slot holds a
 //! full 64-bit cell: 32-bit results are stored zero-extended.
 //!
@@ -22,7 +23,7 @@ use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi, VecAssembler};
 
 use crate::compiler::helpers::{CompiledRuntime, TRAP_STATUS_BASE};
 use crate::compiler::masm::{
-    Callee, FloatCmp, FloatOp, FloatWidth, IntCmp, IntOp, MacroAssembler, MemAccess, Operand,
+    Callee, FloatCmp, FloatOp, FloatWidth, IntCmp, IntOp, MacroAssembler, MemAccess, Operand, Reg,
     RuntimeCall, Slot, UnOp, Width,
 };
 use crate::error::{Error, TrapCode};
@@ -41,6 +42,15 @@ pub(crate) struct X64Masm {
     trap_common: DynamicLabel,
 }
 
+/// Scratch general-purpose registers (never cached values in).
+const RAX: u8 = 0;
+const RCX: u8 = 1;
+const RSI: u8 = 6;
+const RDI: u8 = 7;
+/// Scratch floating-point registers.
+const XMM0: u8 = 0;
+const XMM1: u8 = 1;
+
 /// `[rsp + 8 * slot]`'s displacement.
 fn disp(slot: Slot) -> i32 {
     slot as i32 * 8
@@ -50,6 +60,77 @@ fn disp(slot: Slot) -> i32 {
 fn imm32(value: u64) -> Option<i32> {
     let v = value as i64;
     (v == v as i32 as i64).then_some(v as i32)
+}
+
+/// The register number of a general-purpose register.
+fn gpr_number(reg: Reg) -> u8 {
+    match reg {
+        Reg::Gpr(r) => r,
+        Reg::Fpr(_) => unreachable!("the code generator asked for a general-purpose register"),
+    }
+}
+
+/// The register number of a floating-point register.
+fn fpr_number(reg: Reg) -> u8 {
+    match reg {
+        Reg::Fpr(r) => r,
+        Reg::Gpr(_) => unreachable!("the code generator asked for a floating-point register"),
+    }
+}
+
+/// Emits `$op dst, src` for a two-operand ALU instruction in either width, with `src` an
+/// immediate, a slot or a register.
+macro_rules! alu {
+    ($self:ident, $op:ident, $w64:expr, $dst:expr, $src:expr) => {{
+        let (dst, src, w64): (u8, Operand, bool) = ($dst, $src, $w64);
+        match src {
+            Operand::Imm(v) if imm32(v).is_some() => {
+                let v = imm32(v).expect("checked");
+                if w64 {
+                    dynasm!($self.ops ; .arch x64 ; $op Rq(dst), v);
+                } else {
+                    dynasm!($self.ops ; .arch x64 ; $op Rd(dst), v);
+                }
+            }
+            Operand::Slot(s) => {
+                if w64 {
+                    dynasm!($self.ops ; .arch x64 ; $op Rq(dst), QWORD [rsp + disp(s)]);
+                } else {
+                    dynasm!($self.ops ; .arch x64 ; $op Rd(dst), DWORD [rsp + disp(s)]);
+                }
+            }
+            src => {
+                let r = $self.gpr(src, RCX);
+                if w64 {
+                    dynasm!($self.ops ; .arch x64 ; $op Rq(dst), Rq(r));
+                } else {
+                    dynasm!($self.ops ; .arch x64 ; $op Rd(dst), Rd(r));
+                }
+            }
+        }
+    }};
+}
+
+/// Emits `$op dst, src` for a scalar SSE instruction, `src` a slot or any register.
+macro_rules! sse {
+    ($self:ident, $op32:ident, $op64:ident, $width:expr, $dst:expr, $src:expr) => {{
+        let (dst, src, width): (u8, Operand, FloatWidth) = ($dst, $src, $width);
+        match (src, width) {
+            (Operand::Slot(s), FloatWidth::F32) => {
+                dynasm!($self.ops ; .arch x64 ; $op32 Rx(dst), DWORD [rsp + disp(s)])
+            }
+            (Operand::Slot(s), FloatWidth::F64) => {
+                dynasm!($self.ops ; .arch x64 ; $op64 Rx(dst), QWORD [rsp + disp(s)])
+            }
+            (src, width) => {
+                let r = $self.fpr(src, XMM1);
+                match width {
+                    FloatWidth::F32 => dynasm!($self.ops ; .arch x64 ; $op32 Rx(dst), Rx(r)),
+                    FloatWidth::F64 => dynasm!($self.ops ; .arch x64 ; $op64 Rx(dst), Rx(r)),
+                }
+            }
+        }
+    }};
 }
 
 impl X64Masm {
@@ -76,31 +157,7 @@ impl X64Masm {
         label
     }
 
-    /// `rax = operand` (64 bits).
-    fn load_rax(&mut self, operand: Operand) {
-        match operand {
-            Operand::Slot(s) => dynasm!(self.ops ; .arch x64 ; mov rax, QWORD [rsp + disp(s)]),
-            Operand::Imm(v) => self.mov_imm(0, v),
-        }
-    }
-
-    /// `rcx = operand` (64 bits).
-    fn load_rcx(&mut self, operand: Operand) {
-        match operand {
-            Operand::Slot(s) => dynasm!(self.ops ; .arch x64 ; mov rcx, QWORD [rsp + disp(s)]),
-            Operand::Imm(v) => self.mov_imm(1, v),
-        }
-    }
-
-    /// Register `reg` (by number) = operand (64 bits).
-    fn load_reg(&mut self, reg: u8, operand: Operand) {
-        match operand {
-            Operand::Slot(s) => dynasm!(self.ops ; .arch x64 ; mov Rq(reg), QWORD [rsp + disp(s)]),
-            Operand::Imm(v) => self.mov_imm(reg, v),
-        }
-    }
-
-    /// Register `reg` = `value`, in the shortest encoding.
+    /// General-purpose register `reg` = `value`, in the shortest encoding.
     fn mov_imm(&mut self, reg: u8, value: u64) {
         if value <= u32::MAX as u64 {
             dynasm!(self.ops ; .arch x64 ; mov Rd(reg), value as i32);
@@ -109,34 +166,51 @@ impl X64Masm {
         }
     }
 
-    /// Stores `rax` to `slot`.
-    fn store_rax(&mut self, slot: Slot) {
-        dynasm!(self.ops ; .arch x64 ; mov QWORD [rsp + disp(slot)], rax);
+    /// Puts `src` (64 bits) in general-purpose register `dst`.
+    fn load_gpr(&mut self, dst: u8, src: Operand) {
+        match src {
+            Operand::Reg(Reg::Gpr(r)) if r == dst => {}
+            Operand::Reg(Reg::Gpr(r)) => dynasm!(self.ops ; .arch x64 ; mov Rq(dst), Rq(r)),
+            Operand::Reg(Reg::Fpr(r)) => dynasm!(self.ops ; .arch x64 ; movq Rq(dst), Rx(r)),
+            Operand::Slot(s) => dynasm!(self.ops ; .arch x64 ; mov Rq(dst), QWORD [rsp + disp(s)]),
+            Operand::Imm(v) => self.mov_imm(dst, v),
+        }
     }
 
-    /// `xmm<reg> = operand`'s float bits.
-    fn load_xmm(&mut self, reg: u8, width: FloatWidth, operand: Operand) {
-        match (operand, width) {
-            (Operand::Slot(s), FloatWidth::F32) => {
-                dynasm!(self.ops ; .arch x64 ; movss Rx(reg), DWORD [rsp + disp(s)])
-            }
-            (Operand::Slot(s), FloatWidth::F64) => {
-                dynasm!(self.ops ; .arch x64 ; movsd Rx(reg), QWORD [rsp + disp(s)])
-            }
-            (Operand::Imm(v), _) => {
-                self.mov_imm(0, v);
-                dynasm!(self.ops ; .arch x64 ; movq Rx(reg), rax);
+    /// The general-purpose register holding `src`: its own, or `scratch` loaded with it.
+    fn gpr(&mut self, src: Operand, scratch: u8) -> u8 {
+        match src {
+            Operand::Reg(Reg::Gpr(r)) => r,
+            src => {
+                self.load_gpr(scratch, src);
+                scratch
             }
         }
     }
 
-    /// Stores `xmm0`'s float to `slot` (an f32 zero-extended to 64 bits).
-    fn store_xmm0(&mut self, width: FloatWidth, slot: Slot) {
-        match width {
-            FloatWidth::F32 => dynasm!(self.ops ; .arch x64 ; movd eax, xmm0),
-            FloatWidth::F64 => dynasm!(self.ops ; .arch x64 ; movq rax, xmm0),
+    /// Puts `src` in floating-point register `dst` (64 bits; an f32 in the low 32).
+    fn load_fpr(&mut self, dst: u8, src: Operand) {
+        match src {
+            Operand::Reg(Reg::Fpr(r)) if r == dst => {}
+            Operand::Reg(Reg::Fpr(r)) => dynasm!(self.ops ; .arch x64 ; movaps Rx(dst), Rx(r)),
+            Operand::Reg(Reg::Gpr(r)) => dynasm!(self.ops ; .arch x64 ; movq Rx(dst), Rq(r)),
+            Operand::Slot(s) => dynasm!(self.ops ; .arch x64 ; movq Rx(dst), QWORD [rsp + disp(s)]),
+            Operand::Imm(v) => {
+                self.mov_imm(RAX, v);
+                dynasm!(self.ops ; .arch x64 ; movq Rx(dst), rax);
+            }
         }
-        self.store_rax(slot);
+    }
+
+    /// The floating-point register holding `src`: its own, or `scratch` loaded with it.
+    fn fpr(&mut self, src: Operand, scratch: u8) -> u8 {
+        match src {
+            Operand::Reg(Reg::Fpr(r)) => r,
+            src => {
+                self.load_fpr(scratch, src);
+                scratch
+            }
+        }
     }
 
     /// Re-establishes `r14`, `r12` and `r15` after a call into other code.
@@ -156,13 +230,23 @@ impl X64Masm {
         }
     }
 
+    /// `ecx` = a 32-bit operand, zero-extended into `rcx`.
+    fn index_to_ecx(&mut self, index: Operand) {
+        match index {
+            Operand::Slot(s) => dynasm!(self.ops ; .arch x64 ; mov ecx, DWORD [rsp + disp(s)]),
+            Operand::Imm(v) => self.mov_imm(RCX, v as u32 as u64),
+            Operand::Reg(Reg::Gpr(r)) => dynasm!(self.ops ; .arch x64 ; mov ecx, Rd(r)),
+            Operand::Reg(Reg::Fpr(r)) => dynasm!(self.ops ; .arch x64 ; movd ecx, Rx(r)),
+        }
+    }
+
     /// `rcx` = the effective address `addr + offset`; traps unless `bytes` bytes from there
     /// lie within memory 0.
     fn effective_address(&mut self, addr: Operand, offset: u64, bytes: u8) {
         match addr {
-            Operand::Imm(a) => self.mov_imm(1, (a as u32 as u64) + offset),
-            Operand::Slot(s) => {
-                dynasm!(self.ops ; .arch x64 ; mov ecx, DWORD [rsp + disp(s)]);
+            Operand::Imm(a) => self.mov_imm(RCX, (a as u32 as u64) + offset),
+            addr => {
+                self.index_to_ecx(addr);
                 if offset > 0 {
                     if let Some(o) = imm32(offset) {
                         dynasm!(self.ops ; .arch x64 ; add rcx, o);
@@ -181,26 +265,19 @@ impl X64Masm {
         );
     }
 
-    /// `rcx` = the `VMTable` of table `table`.
-    fn table_view(&mut self, table: u32) {
-        dynasm!(self.ops
-            ; .arch x64
-            ; mov rcx, QWORD [r14 + off::VMCTX_TABLES as i32]
-            ; mov rcx, QWORD [rcx + table as i32 * 8]
-        );
-    }
-
-    /// `eax` = a table index operand; traps with `code` unless it is below `rcx`'s length.
-    fn table_index(&mut self, index: Operand, code: TrapCode) {
-        match index {
-            Operand::Slot(s) => dynasm!(self.ops ; .arch x64 ; mov eax, DWORD [rsp + disp(s)]),
-            Operand::Imm(v) => self.mov_imm(0, v as u32 as u64),
-        }
+    /// `rdx` = the `VMTable` of table `table`; `eax` = `index`, trapping with `code` unless
+    /// it is below the table's length.
+    fn table_element(&mut self, table: u32, index: Operand, code: TrapCode) {
+        self.index_to_ecx(index);
         let trap = self.trap_label(code);
         dynasm!(self.ops
             ; .arch x64
-            ; cmp eax, DWORD [rcx + off::TABLE_LENGTH as i32]
+            ; mov eax, ecx
+            ; mov rdx, QWORD [r14 + off::VMCTX_TABLES as i32]
+            ; mov rdx, QWORD [rdx + table as i32 * 8]
+            ; cmp eax, DWORD [rdx + off::TABLE_LENGTH as i32]
             ; jae =>trap
+            ; mov rdx, QWORD [rdx + off::TABLE_BASE as i32]
         );
     }
 
@@ -211,6 +288,12 @@ impl X64Masm {
             ; mov rax, QWORD [r14 + off::VMCTX_RUNTIME as i32]
             ; mov rax, QWORD [rax + off::RUNTIME_COMPILED as i32]
         );
+    }
+
+    /// Sets general-purpose `dst` to 0 or 1 from the flags, per `set`.
+    fn flag_to(&mut self, dst: u8, set: impl FnOnce(&mut Self)) {
+        set(self);
+        dynasm!(self.ops ; .arch x64 ; movzx Rd(dst), al);
     }
 }
 
@@ -232,6 +315,11 @@ fn runtime_call_offset(call: RuntimeCall) -> i32 {
 
 impl MacroAssembler for X64Masm {
     type Label = DynamicLabel;
+
+    /// rbx, r13, r8–r11 (rax, rcx, rdx, rsi, rdi are scratch; r12, r14, r15 pinned).
+    const GPRS: &'static [u8] = &[3, 13, 8, 9, 10, 11];
+    /// xmm2–xmm15 (xmm0 and xmm1 are scratch).
+    const FPRS: &'static [u8] = &[2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
 
     fn new_label(&mut self) -> DynamicLabel {
         self.ops.new_dynamic_label()
@@ -278,7 +366,7 @@ impl MacroAssembler for X64Masm {
         } else if zeroed > 0 {
             dynasm!(self.ops ; .arch x64 ; xor eax, eax);
             for slot in params..locals {
-                self.store_rax(slot);
+                dynasm!(self.ops ; .arch x64 ; mov QWORD [rsp + disp(slot)], rax);
             }
         }
         self.reload_memory();
@@ -334,51 +422,77 @@ impl MacroAssembler for X64Masm {
                 let v = imm32(v).expect("checked");
                 dynasm!(self.ops ; .arch x64 ; mov QWORD [rsp + disp(dst)], v);
             }
+            Operand::Reg(Reg::Fpr(r)) => {
+                dynasm!(self.ops ; .arch x64 ; movq QWORD [rsp + disp(dst)], Rx(r));
+            }
             src => {
-                self.load_rax(src);
-                self.store_rax(dst);
+                let r = self.gpr(src, RAX);
+                dynasm!(self.ops ; .arch x64 ; mov QWORD [rsp + disp(dst)], Rq(r));
             }
         }
     }
 
-    fn int_op(&mut self, op: IntOp, width: Width, lhs: Operand, rhs: Operand, dst: Slot) {
+    fn move_to(&mut self, src: Operand, dst: Reg) {
+        match dst {
+            Reg::Gpr(r) => self.load_gpr(r, src),
+            Reg::Fpr(r) => self.load_fpr(r, src),
+        }
+    }
+
+    fn int_op(&mut self, op: IntOp, width: Width, lhs: Operand, rhs: Operand, dst: Reg) {
         let w64 = width == Width::W64;
-        self.load_rax(lhs);
+        let dst = gpr_number(dst);
         match op {
-            IntOp::Add | IntOp::Sub | IntOp::Mul | IntOp::And | IntOp::Or | IntOp::Xor => {
-                self.load_rcx(rhs);
-                match (op, w64) {
-                    (IntOp::Add, false) => dynasm!(self.ops ; .arch x64 ; add eax, ecx),
-                    (IntOp::Add, true) => dynasm!(self.ops ; .arch x64 ; add rax, rcx),
-                    (IntOp::Sub, false) => dynasm!(self.ops ; .arch x64 ; sub eax, ecx),
-                    (IntOp::Sub, true) => dynasm!(self.ops ; .arch x64 ; sub rax, rcx),
-                    (IntOp::Mul, false) => dynasm!(self.ops ; .arch x64 ; imul eax, ecx),
-                    (IntOp::Mul, true) => dynasm!(self.ops ; .arch x64 ; imul rax, rcx),
-                    (IntOp::And, false) => dynasm!(self.ops ; .arch x64 ; and eax, ecx),
-                    (IntOp::And, true) => dynasm!(self.ops ; .arch x64 ; and rax, rcx),
-                    (IntOp::Or, false) => dynasm!(self.ops ; .arch x64 ; or eax, ecx),
-                    (IntOp::Or, true) => dynasm!(self.ops ; .arch x64 ; or rax, rcx),
-                    (IntOp::Xor, false) => dynasm!(self.ops ; .arch x64 ; xor eax, ecx),
-                    (_, _) => dynasm!(self.ops ; .arch x64 ; xor rax, rcx),
+            IntOp::Add | IntOp::Sub | IntOp::And | IntOp::Or | IntOp::Xor => {
+                self.load_gpr(dst, lhs);
+                match op {
+                    IntOp::Add => alu!(self, add, w64, dst, rhs),
+                    IntOp::Sub => alu!(self, sub, w64, dst, rhs),
+                    IntOp::And => alu!(self, and, w64, dst, rhs),
+                    IntOp::Or => alu!(self, or, w64, dst, rhs),
+                    _ => alu!(self, xor, w64, dst, rhs),
+                }
+            }
+            IntOp::Mul => {
+                self.load_gpr(dst, lhs);
+                match rhs {
+                    Operand::Imm(v) if imm32(v).is_some() => {
+                        let v = imm32(v).expect("checked");
+                        if w64 {
+                            dynasm!(self.ops ; .arch x64 ; imul Rq(dst), Rq(dst), v);
+                        } else {
+                            dynasm!(self.ops ; .arch x64 ; imul Rd(dst), Rd(dst), v);
+                        }
+                    }
+                    rhs => {
+                        let r = self.gpr(rhs, RCX);
+                        if w64 {
+                            dynasm!(self.ops ; .arch x64 ; imul Rq(dst), Rq(r));
+                        } else {
+                            dynasm!(self.ops ; .arch x64 ; imul Rd(dst), Rd(r));
+                        }
+                    }
                 }
             }
             IntOp::Shl | IntOp::ShrS | IntOp::ShrU | IntOp::Rotl | IntOp::Rotr => {
-                self.load_rcx(rhs);
+                self.load_gpr(RCX, rhs);
+                self.load_gpr(dst, lhs);
                 match (op, w64) {
-                    (IntOp::Shl, false) => dynasm!(self.ops ; .arch x64 ; shl eax, cl),
-                    (IntOp::Shl, true) => dynasm!(self.ops ; .arch x64 ; shl rax, cl),
-                    (IntOp::ShrS, false) => dynasm!(self.ops ; .arch x64 ; sar eax, cl),
-                    (IntOp::ShrS, true) => dynasm!(self.ops ; .arch x64 ; sar rax, cl),
-                    (IntOp::ShrU, false) => dynasm!(self.ops ; .arch x64 ; shr eax, cl),
-                    (IntOp::ShrU, true) => dynasm!(self.ops ; .arch x64 ; shr rax, cl),
-                    (IntOp::Rotl, false) => dynasm!(self.ops ; .arch x64 ; rol eax, cl),
-                    (IntOp::Rotl, true) => dynasm!(self.ops ; .arch x64 ; rol rax, cl),
-                    (IntOp::Rotr, false) => dynasm!(self.ops ; .arch x64 ; ror eax, cl),
-                    (_, _) => dynasm!(self.ops ; .arch x64 ; ror rax, cl),
+                    (IntOp::Shl, false) => dynasm!(self.ops ; .arch x64 ; shl Rd(dst), cl),
+                    (IntOp::Shl, true) => dynasm!(self.ops ; .arch x64 ; shl Rq(dst), cl),
+                    (IntOp::ShrS, false) => dynasm!(self.ops ; .arch x64 ; sar Rd(dst), cl),
+                    (IntOp::ShrS, true) => dynasm!(self.ops ; .arch x64 ; sar Rq(dst), cl),
+                    (IntOp::ShrU, false) => dynasm!(self.ops ; .arch x64 ; shr Rd(dst), cl),
+                    (IntOp::ShrU, true) => dynasm!(self.ops ; .arch x64 ; shr Rq(dst), cl),
+                    (IntOp::Rotl, false) => dynasm!(self.ops ; .arch x64 ; rol Rd(dst), cl),
+                    (IntOp::Rotl, true) => dynasm!(self.ops ; .arch x64 ; rol Rq(dst), cl),
+                    (IntOp::Rotr, false) => dynasm!(self.ops ; .arch x64 ; ror Rd(dst), cl),
+                    (_, _) => dynasm!(self.ops ; .arch x64 ; ror Rq(dst), cl),
                 }
             }
             IntOp::DivS | IntOp::DivU | IntOp::RemS | IntOp::RemU => {
-                self.load_rcx(rhs);
+                self.load_gpr(RCX, rhs);
+                self.load_gpr(RAX, lhs);
                 let by_zero = self.trap_label(TrapCode::IntegerDivideByZero);
                 if w64 {
                     dynasm!(self.ops ; .arch x64 ; test rcx, rcx ; jz =>by_zero);
@@ -386,49 +500,39 @@ impl MacroAssembler for X64Masm {
                     dynasm!(self.ops ; .arch x64 ; test ecx, ecx ; jz =>by_zero);
                 }
                 self.divide(op, w64);
+                dynasm!(self.ops ; .arch x64 ; mov Rq(dst), rax);
             }
         }
-        self.store_rax(dst);
     }
 
-    fn int_cmp(&mut self, cmp: IntCmp, width: Width, lhs: Operand, rhs: Operand, dst: Slot) {
-        self.load_rax(lhs);
-        self.load_rcx(rhs);
-        if width == Width::W64 {
-            dynasm!(self.ops ; .arch x64 ; cmp rax, rcx);
-        } else {
-            dynasm!(self.ops ; .arch x64 ; cmp eax, ecx);
-        }
-        match cmp {
-            IntCmp::Eq => dynasm!(self.ops ; .arch x64 ; sete al),
-            IntCmp::Ne => dynasm!(self.ops ; .arch x64 ; setne al),
-            IntCmp::LtS => dynasm!(self.ops ; .arch x64 ; setl al),
-            IntCmp::LtU => dynasm!(self.ops ; .arch x64 ; setb al),
-            IntCmp::GtS => dynasm!(self.ops ; .arch x64 ; setg al),
-            IntCmp::GtU => dynasm!(self.ops ; .arch x64 ; seta al),
-            IntCmp::LeS => dynasm!(self.ops ; .arch x64 ; setle al),
-            IntCmp::LeU => dynasm!(self.ops ; .arch x64 ; setbe al),
-            IntCmp::GeS => dynasm!(self.ops ; .arch x64 ; setge al),
-            IntCmp::GeU => dynasm!(self.ops ; .arch x64 ; setae al),
-        }
-        dynasm!(self.ops ; .arch x64 ; movzx eax, al);
-        self.store_rax(dst);
+    fn int_cmp(&mut self, cmp: IntCmp, width: Width, lhs: Operand, rhs: Operand, dst: Reg) {
+        let w64 = width == Width::W64;
+        let dst = gpr_number(dst);
+        let l = self.gpr(lhs, RAX);
+        alu!(self, cmp, w64, l, rhs);
+        self.flag_to(dst, |m| match cmp {
+            IntCmp::Eq => dynasm!(m.ops ; .arch x64 ; sete al),
+            IntCmp::Ne => dynasm!(m.ops ; .arch x64 ; setne al),
+            IntCmp::LtS => dynasm!(m.ops ; .arch x64 ; setl al),
+            IntCmp::LtU => dynasm!(m.ops ; .arch x64 ; setb al),
+            IntCmp::GtS => dynasm!(m.ops ; .arch x64 ; setg al),
+            IntCmp::GtU => dynasm!(m.ops ; .arch x64 ; seta al),
+            IntCmp::LeS => dynasm!(m.ops ; .arch x64 ; setle al),
+            IntCmp::LeU => dynasm!(m.ops ; .arch x64 ; setbe al),
+            IntCmp::GeS => dynasm!(m.ops ; .arch x64 ; setge al),
+            IntCmp::GeU => dynasm!(m.ops ; .arch x64 ; setae al),
+        });
     }
 
-    fn float_op(&mut self, op: FloatOp, width: FloatWidth, lhs: Operand, rhs: Operand, dst: Slot) {
-        self.load_xmm(0, width, lhs);
-        self.load_xmm(1, width, rhs);
-        match (op, width) {
-            (FloatOp::Add, FloatWidth::F32) => dynasm!(self.ops ; .arch x64 ; addss xmm0, xmm1),
-            (FloatOp::Add, FloatWidth::F64) => dynasm!(self.ops ; .arch x64 ; addsd xmm0, xmm1),
-            (FloatOp::Sub, FloatWidth::F32) => dynasm!(self.ops ; .arch x64 ; subss xmm0, xmm1),
-            (FloatOp::Sub, FloatWidth::F64) => dynasm!(self.ops ; .arch x64 ; subsd xmm0, xmm1),
-            (FloatOp::Mul, FloatWidth::F32) => dynasm!(self.ops ; .arch x64 ; mulss xmm0, xmm1),
-            (FloatOp::Mul, FloatWidth::F64) => dynasm!(self.ops ; .arch x64 ; mulsd xmm0, xmm1),
-            (FloatOp::Div, FloatWidth::F32) => dynasm!(self.ops ; .arch x64 ; divss xmm0, xmm1),
-            (FloatOp::Div, FloatWidth::F64) => dynasm!(self.ops ; .arch x64 ; divsd xmm0, xmm1),
+    fn float_op(&mut self, op: FloatOp, width: FloatWidth, lhs: Operand, rhs: Operand, dst: Reg) {
+        let dst = fpr_number(dst);
+        self.load_fpr(dst, lhs);
+        match op {
+            FloatOp::Add => sse!(self, addss, addsd, width, dst, rhs),
+            FloatOp::Sub => sse!(self, subss, subsd, width, dst, rhs),
+            FloatOp::Mul => sse!(self, mulss, mulsd, width, dst, rhs),
+            FloatOp::Div => sse!(self, divss, divsd, width, dst, rhs),
         }
-        self.store_xmm0(width, dst);
     }
 
     fn float_cmp(
@@ -437,7 +541,7 @@ impl MacroAssembler for X64Masm {
         width: FloatWidth,
         lhs: Operand,
         rhs: Operand,
-        dst: Slot,
+        dst: Reg,
     ) {
         // Lt and Le compare the other way round, so every "true" is "above" and NaN
         // (unordered: CF = ZF = PF = 1) is false.
@@ -445,83 +549,72 @@ impl MacroAssembler for X64Masm {
             FloatCmp::Lt | FloatCmp::Le => (rhs, lhs),
             _ => (lhs, rhs),
         };
-        self.load_xmm(0, width, a);
-        self.load_xmm(1, width, b);
-        match width {
-            FloatWidth::F32 => dynasm!(self.ops ; .arch x64 ; ucomiss xmm0, xmm1),
-            FloatWidth::F64 => dynasm!(self.ops ; .arch x64 ; ucomisd xmm0, xmm1),
-        }
-        match cmp {
-            FloatCmp::Eq => dynasm!(self.ops ; .arch x64 ; sete al ; setnp cl ; and al, cl),
-            FloatCmp::Ne => dynasm!(self.ops ; .arch x64 ; setne al ; setp cl ; or al, cl),
-            FloatCmp::Lt | FloatCmp::Gt => dynasm!(self.ops ; .arch x64 ; seta al),
-            FloatCmp::Le | FloatCmp::Ge => dynasm!(self.ops ; .arch x64 ; setae al),
-        }
-        dynasm!(self.ops ; .arch x64 ; movzx eax, al);
-        self.store_rax(dst);
+        let a = self.fpr(a, XMM0);
+        sse!(self, ucomiss, ucomisd, width, a, b);
+        self.flag_to(gpr_number(dst), |m| match cmp {
+            FloatCmp::Eq => dynasm!(m.ops ; .arch x64 ; sete al ; setnp cl ; and al, cl),
+            FloatCmp::Ne => dynasm!(m.ops ; .arch x64 ; setne al ; setp cl ; or al, cl),
+            FloatCmp::Lt | FloatCmp::Gt => dynasm!(m.ops ; .arch x64 ; seta al),
+            FloatCmp::Le | FloatCmp::Ge => dynasm!(m.ops ; .arch x64 ; setae al),
+        });
     }
 
-    fn unary(&mut self, op: UnOp, src: Operand, dst: Slot) {
+    fn unary(&mut self, op: UnOp, src: Operand, dst: Reg) {
         match op {
             UnOp::Eqz(width) => {
-                self.load_rax(src);
+                let r = self.gpr(src, RAX);
                 if width == Width::W64 {
-                    dynasm!(self.ops ; .arch x64 ; test rax, rax);
+                    dynasm!(self.ops ; .arch x64 ; test Rq(r), Rq(r));
                 } else {
-                    dynasm!(self.ops ; .arch x64 ; test eax, eax);
+                    dynasm!(self.ops ; .arch x64 ; test Rd(r), Rd(r));
                 }
-                dynasm!(self.ops ; .arch x64 ; sete al ; movzx eax, al);
+                self.flag_to(gpr_number(dst), |m| dynasm!(m.ops ; .arch x64 ; sete al));
             }
             UnOp::ExtendS(width, bits) => {
-                self.load_rax(src);
+                let dst = gpr_number(dst);
+                let r = self.gpr(src, RAX);
                 match (width, bits) {
-                    (Width::W32, 8) => dynasm!(self.ops ; .arch x64 ; movsx eax, al),
-                    (Width::W32, _) => dynasm!(self.ops ; .arch x64 ; movsx eax, ax),
-                    (Width::W64, 8) => dynasm!(self.ops ; .arch x64 ; movsx rax, al),
-                    (Width::W64, 16) => dynasm!(self.ops ; .arch x64 ; movsx rax, ax),
-                    (Width::W64, _) => dynasm!(self.ops ; .arch x64 ; movsxd rax, eax),
+                    (Width::W32, 8) => dynasm!(self.ops ; .arch x64 ; movsx Rd(dst), Rb(r)),
+                    (Width::W32, _) => dynasm!(self.ops ; .arch x64 ; movsx Rd(dst), Rw(r)),
+                    (Width::W64, 8) => dynasm!(self.ops ; .arch x64 ; movsx Rq(dst), Rb(r)),
+                    (Width::W64, 16) => dynasm!(self.ops ; .arch x64 ; movsx Rq(dst), Rw(r)),
+                    (Width::W64, _) => dynasm!(self.ops ; .arch x64 ; movsxd Rq(dst), Rd(r)),
                 }
             }
             UnOp::ExtendU32 => {
-                self.load_rax(src);
-                dynasm!(self.ops ; .arch x64 ; mov eax, eax);
+                let dst = gpr_number(dst);
+                let r = self.gpr(src, RAX);
+                dynasm!(self.ops ; .arch x64 ; mov Rd(dst), Rd(r));
             }
             UnOp::Sqrt(width) => {
-                self.load_xmm(0, width, src);
-                match width {
-                    FloatWidth::F32 => dynasm!(self.ops ; .arch x64 ; sqrtss xmm0, xmm0),
-                    FloatWidth::F64 => dynasm!(self.ops ; .arch x64 ; sqrtsd xmm0, xmm0),
-                }
-                self.store_xmm0(width, dst);
-                return;
+                let dst = fpr_number(dst);
+                sse!(self, sqrtss, sqrtsd, width, dst, src);
             }
             UnOp::ConvertS(fw, width) => {
-                self.load_rax(src);
-                dynasm!(self.ops ; .arch x64 ; xorps xmm0, xmm0);
+                let dst = fpr_number(dst);
+                let r = self.gpr(src, RAX);
+                dynasm!(self.ops ; .arch x64 ; xorps Rx(dst), Rx(dst));
                 match (fw, width) {
                     (FloatWidth::F32, Width::W32) => {
-                        dynasm!(self.ops ; .arch x64 ; cvtsi2ss xmm0, eax)
+                        dynasm!(self.ops ; .arch x64 ; cvtsi2ss Rx(dst), Rd(r))
                     }
                     (FloatWidth::F32, Width::W64) => {
-                        dynasm!(self.ops ; .arch x64 ; cvtsi2ss xmm0, rax)
+                        dynasm!(self.ops ; .arch x64 ; cvtsi2ss Rx(dst), Rq(r))
                     }
                     (FloatWidth::F64, Width::W32) => {
-                        dynasm!(self.ops ; .arch x64 ; cvtsi2sd xmm0, eax)
+                        dynasm!(self.ops ; .arch x64 ; cvtsi2sd Rx(dst), Rd(r))
                     }
                     (FloatWidth::F64, Width::W64) => {
-                        dynasm!(self.ops ; .arch x64 ; cvtsi2sd xmm0, rax)
+                        dynasm!(self.ops ; .arch x64 ; cvtsi2sd Rx(dst), Rq(r))
                     }
                 }
-                self.store_xmm0(fw, dst);
-                return;
             }
         }
-        self.store_rax(dst);
     }
 
-    fn numeric_helper(&mut self, helper: u32, a: Operand, b: Operand, dst: Slot) {
-        self.load_reg(7, a);
-        self.load_reg(6, b);
+    fn numeric_helper(&mut self, helper: u32, a: Operand, b: Operand, dst: Reg) {
+        self.load_gpr(RDI, a);
+        self.load_gpr(RSI, b);
         self.compiled_runtime();
         let entry = offset_of!(CompiledRuntime, numeric) as i32 + helper as i32 * 8;
         let common = self.trap_common;
@@ -535,123 +628,145 @@ impl MacroAssembler for X64Masm {
             ; jmp =>common
             ; ok:
         );
-        self.store_rax(dst);
+        self.move_to(Operand::Reg(Reg::Gpr(RAX)), dst);
     }
 
-    fn select(&mut self, cond: Operand, a: Operand, b: Operand, dst: Slot) {
+    fn select(&mut self, cond: Operand, a: Operand, b: Operand, dst: Reg) {
+        let dst = gpr_number(dst);
         match cond {
-            Operand::Imm(c) => self.copy(if c as u32 != 0 { a } else { b }, dst),
-            Operand::Slot(s) => {
-                self.load_rax(a);
-                self.load_rcx(b);
-                dynasm!(self.ops
-                    ; .arch x64
-                    ; cmp DWORD [rsp + disp(s)], 0
-                    ; cmove rax, rcx
-                );
-                self.store_rax(dst);
+            Operand::Imm(c) => self.load_gpr(dst, if c as u32 != 0 { a } else { b }),
+            cond => {
+                self.load_gpr(dst, a);
+                let rb = self.gpr(b, RCX);
+                match cond {
+                    Operand::Slot(s) => {
+                        dynasm!(self.ops ; .arch x64 ; cmp DWORD [rsp + disp(s)], 0)
+                    }
+                    cond => {
+                        let c = self.gpr(cond, RAX);
+                        dynasm!(self.ops ; .arch x64 ; test Rd(c), Rd(c));
+                    }
+                }
+                dynasm!(self.ops ; .arch x64 ; cmove Rq(dst), Rq(rb));
             }
         }
     }
 
-    fn load(&mut self, access: MemAccess, addr: Operand, offset: u64, dst: Slot) {
+    fn load(&mut self, access: MemAccess, addr: Operand, offset: u64, dst: Reg) {
         self.effective_address(addr, offset, access.bytes);
+        let d = match dst {
+            Reg::Fpr(x) => {
+                match access.bytes {
+                    4 => dynasm!(self.ops ; .arch x64 ; movd Rx(x), DWORD [r15 + rcx]),
+                    _ => dynasm!(self.ops ; .arch x64 ; movq Rx(x), QWORD [r15 + rcx]),
+                }
+                return;
+            }
+            Reg::Gpr(d) => d,
+        };
         match (access.bytes, access.signed, access.wide) {
-            (1, false, _) => dynasm!(self.ops ; .arch x64 ; movzx eax, BYTE [r15 + rcx]),
-            (1, true, false) => dynasm!(self.ops ; .arch x64 ; movsx eax, BYTE [r15 + rcx]),
-            (1, true, true) => dynasm!(self.ops ; .arch x64 ; movsx rax, BYTE [r15 + rcx]),
-            (2, false, _) => dynasm!(self.ops ; .arch x64 ; movzx eax, WORD [r15 + rcx]),
-            (2, true, false) => dynasm!(self.ops ; .arch x64 ; movsx eax, WORD [r15 + rcx]),
-            (2, true, true) => dynasm!(self.ops ; .arch x64 ; movsx rax, WORD [r15 + rcx]),
-            (4, true, true) => dynasm!(self.ops ; .arch x64 ; movsxd rax, DWORD [r15 + rcx]),
-            (4, _, _) => dynasm!(self.ops ; .arch x64 ; mov eax, DWORD [r15 + rcx]),
-            _ => dynasm!(self.ops ; .arch x64 ; mov rax, QWORD [r15 + rcx]),
+            (1, false, _) => dynasm!(self.ops ; .arch x64 ; movzx Rd(d), BYTE [r15 + rcx]),
+            (1, true, false) => dynasm!(self.ops ; .arch x64 ; movsx Rd(d), BYTE [r15 + rcx]),
+            (1, true, true) => dynasm!(self.ops ; .arch x64 ; movsx Rq(d), BYTE [r15 + rcx]),
+            (2, false, _) => dynasm!(self.ops ; .arch x64 ; movzx Rd(d), WORD [r15 + rcx]),
+            (2, true, false) => dynasm!(self.ops ; .arch x64 ; movsx Rd(d), WORD [r15 + rcx]),
+            (2, true, true) => dynasm!(self.ops ; .arch x64 ; movsx Rq(d), WORD [r15 + rcx]),
+            (4, true, true) => dynasm!(self.ops ; .arch x64 ; movsxd Rq(d), DWORD [r15 + rcx]),
+            (4, _, _) => dynasm!(self.ops ; .arch x64 ; mov Rd(d), DWORD [r15 + rcx]),
+            _ => dynasm!(self.ops ; .arch x64 ; mov Rq(d), QWORD [r15 + rcx]),
         }
-        self.store_rax(dst);
     }
 
     fn store(&mut self, access: MemAccess, addr: Operand, offset: u64, value: Operand) {
         self.effective_address(addr, offset, access.bytes);
-        self.load_rax(value);
+        if let Operand::Reg(Reg::Fpr(x)) = value {
+            match access.bytes {
+                4 => dynasm!(self.ops ; .arch x64 ; movd DWORD [r15 + rcx], Rx(x)),
+                _ => dynasm!(self.ops ; .arch x64 ; movq QWORD [r15 + rcx], Rx(x)),
+            }
+            return;
+        }
+        let v = self.gpr(value, RAX);
         match access.bytes {
-            1 => dynasm!(self.ops ; .arch x64 ; mov BYTE [r15 + rcx], al),
-            2 => dynasm!(self.ops ; .arch x64 ; mov WORD [r15 + rcx], ax),
-            4 => dynasm!(self.ops ; .arch x64 ; mov DWORD [r15 + rcx], eax),
-            _ => dynasm!(self.ops ; .arch x64 ; mov QWORD [r15 + rcx], rax),
+            1 => dynasm!(self.ops ; .arch x64 ; mov BYTE [r15 + rcx], Rb(v)),
+            2 => dynasm!(self.ops ; .arch x64 ; mov WORD [r15 + rcx], Rw(v)),
+            4 => dynasm!(self.ops ; .arch x64 ; mov DWORD [r15 + rcx], Rd(v)),
+            _ => dynasm!(self.ops ; .arch x64 ; mov QWORD [r15 + rcx], Rq(v)),
         }
     }
 
-    fn memory_size(&mut self, dst: Slot) {
+    fn memory_size(&mut self, dst: Reg) {
+        let d = gpr_number(dst);
         dynasm!(self.ops
             ; .arch x64
-            ; mov rax, QWORD [r12 + off::MEMORY_LENGTH as i32]
-            ; shr rax, 16
+            ; mov Rq(d), QWORD [r12 + off::MEMORY_LENGTH as i32]
+            ; shr Rq(d), 16
         );
-        self.store_rax(dst);
     }
 
-    fn global_get(&mut self, global: u32, dst: Slot) {
+    fn global_get(&mut self, global: u32, dst: Reg) {
         dynasm!(self.ops
             ; .arch x64
             ; mov rax, QWORD [r14 + off::VMCTX_GLOBALS as i32]
             ; mov rax, QWORD [rax + global as i32 * 8]
-            ; mov rax, QWORD [rax]
         );
-        self.store_rax(dst);
+        match dst {
+            Reg::Gpr(d) => dynasm!(self.ops ; .arch x64 ; mov Rq(d), QWORD [rax]),
+            Reg::Fpr(x) => dynasm!(self.ops ; .arch x64 ; movq Rx(x), QWORD [rax]),
+        }
     }
 
     fn global_set(&mut self, global: u32, src: Operand) {
-        self.load_rax(src);
         dynasm!(self.ops
             ; .arch x64
             ; mov rcx, QWORD [r14 + off::VMCTX_GLOBALS as i32]
             ; mov rcx, QWORD [rcx + global as i32 * 8]
-            ; mov QWORD [rcx], rax
         );
+        match src {
+            Operand::Reg(Reg::Fpr(x)) => dynasm!(self.ops ; .arch x64 ; movq QWORD [rcx], Rx(x)),
+            src => {
+                let r = self.gpr(src, RAX);
+                dynasm!(self.ops ; .arch x64 ; mov QWORD [rcx], Rq(r));
+            }
+        }
     }
 
-    fn table_get(&mut self, table: u32, index: Operand, dst: Slot) {
-        self.table_view(table);
-        self.table_index(index, TrapCode::TableOutOfBounds);
-        dynasm!(self.ops
-            ; .arch x64
-            ; mov rcx, QWORD [rcx + off::TABLE_BASE as i32]
-            ; mov rax, QWORD [rcx + rax * 8]
-        );
-        self.store_rax(dst);
+    fn table_get(&mut self, table: u32, index: Operand, dst: Reg) {
+        self.table_element(table, index, TrapCode::TableOutOfBounds);
+        let d = gpr_number(dst);
+        dynasm!(self.ops ; .arch x64 ; mov Rq(d), QWORD [rdx + rax * 8]);
     }
 
     fn table_set(&mut self, table: u32, index: Operand, value: Operand) {
-        self.load_reg(2, value);
-        self.table_view(table);
-        self.table_index(index, TrapCode::TableOutOfBounds);
+        self.load_gpr(RSI, value);
+        self.table_element(table, index, TrapCode::TableOutOfBounds);
+        dynasm!(self.ops ; .arch x64 ; mov QWORD [rdx + rax * 8], rsi);
+    }
+
+    fn table_size(&mut self, table: u32, dst: Reg) {
+        let d = gpr_number(dst);
         dynasm!(self.ops
             ; .arch x64
-            ; mov rcx, QWORD [rcx + off::TABLE_BASE as i32]
-            ; mov QWORD [rcx + rax * 8], rdx
+            ; mov rdx, QWORD [r14 + off::VMCTX_TABLES as i32]
+            ; mov rdx, QWORD [rdx + table as i32 * 8]
+            ; mov Rd(d), DWORD [rdx + off::TABLE_LENGTH as i32]
         );
     }
 
-    fn table_size(&mut self, table: u32, dst: Slot) {
-        self.table_view(table);
-        dynasm!(self.ops ; .arch x64 ; mov eax, DWORD [rcx + off::TABLE_LENGTH as i32]);
-        self.store_rax(dst);
-    }
-
-    fn ref_func(&mut self, func: u32, dst: Slot) {
+    fn ref_func(&mut self, func: u32, dst: Reg) {
+        let d = gpr_number(dst);
         dynasm!(self.ops
             ; .arch x64
             ; mov rax, QWORD [r14 + off::VMCTX_FUNC_REFS as i32]
-            ; mov rax, QWORD [rax + func as i32 * 8]
+            ; mov Rq(d), QWORD [rax + func as i32 * 8]
         );
-        self.store_rax(dst);
     }
 
     fn runtime_call(&mut self, call: RuntimeCall, args: &[Operand], dst: Option<Slot>) {
         // System V argument registers after the context in rdi: rsi, rdx, rcx, r8, r9.
         const ARG_REGS: [u8; 5] = [6, 2, 1, 8, 9];
         for (arg, reg) in args.iter().zip(ARG_REGS) {
-            self.load_reg(reg, *arg);
+            self.load_gpr(reg, *arg);
         }
         let entry = runtime_call_offset(call);
         dynasm!(self.ops
@@ -662,8 +777,8 @@ impl MacroAssembler for X64Masm {
         );
         match call {
             RuntimeCall::MemoryGrow | RuntimeCall::TableGrow => {
-                dynasm!(self.ops ; .arch x64 ; mov eax, eax);
-                self.store_rax(dst.expect("grow has a result"));
+                let dst = dst.expect("grow has a result");
+                dynasm!(self.ops ; .arch x64 ; mov eax, eax ; mov QWORD [rsp + disp(dst)], rax);
             }
             RuntimeCall::DataDrop | RuntimeCall::ElemDrop => {}
             _ => {
@@ -696,14 +811,12 @@ impl MacroAssembler for X64Masm {
                 table,
                 index,
             } => {
-                self.table_view(table);
-                self.table_index(index, TrapCode::UndefinedElement);
+                self.table_element(table, index, TrapCode::UndefinedElement);
                 let mismatch = self.trap_label(TrapCode::IndirectCallTypeMismatch);
                 let common = self.trap_common;
                 dynasm!(self.ops
                     ; .arch x64
-                    ; mov rcx, QWORD [rcx + off::TABLE_BASE as i32]
-                    ; mov rdi, QWORD [rcx + rax * 8]
+                    ; mov rdi, QWORD [rdx + rax * 8]
                     ; test rdi, rdi
                     ; jnz >found
                     ; mov edx, eax
@@ -736,42 +849,42 @@ impl MacroAssembler for X64Masm {
                 if (c as u32 != 0) == if_nonzero {
                     self.jump(target);
                 }
+                return;
             }
-            Operand::Slot(s) => {
-                dynasm!(self.ops ; .arch x64 ; cmp DWORD [rsp + disp(s)], 0);
-                if if_nonzero {
-                    dynasm!(self.ops ; .arch x64 ; jne =>target);
-                } else {
-                    dynasm!(self.ops ; .arch x64 ; je =>target);
-                }
+            Operand::Slot(s) => dynasm!(self.ops ; .arch x64 ; cmp DWORD [rsp + disp(s)], 0),
+            cond => {
+                let c = self.gpr(cond, RAX);
+                dynasm!(self.ops ; .arch x64 ; test Rd(c), Rd(c));
             }
+        }
+        if if_nonzero {
+            dynasm!(self.ops ; .arch x64 ; jne =>target);
+        } else {
+            dynasm!(self.ops ; .arch x64 ; je =>target);
         }
     }
 
     fn branch_table(&mut self, index: Operand, targets: &[DynamicLabel], default: DynamicLabel) {
-        match index {
-            Operand::Imm(v) => {
-                let i = v as u32 as usize;
-                self.jump(targets.get(i).copied().unwrap_or(default));
-            }
-            Operand::Slot(s) => {
-                let table = self.ops.new_dynamic_label();
-                dynasm!(self.ops
-                    ; .arch x64
-                    ; mov eax, DWORD [rsp + disp(s)]
-                    ; cmp eax, targets.len() as i32
-                    ; jae =>default
-                    ; lea rcx, [=>table]
-                    ; lea rax, [rax + rax * 4]
-                    ; add rax, rcx
-                    ; jmp rax
-                    ; =>table
-                );
-                // Each entry is a 5-byte `jmp rel32`.
-                for target in targets {
-                    dynasm!(self.ops ; .arch x64 ; jmp DWORD =>*target);
-                }
-            }
+        if let Operand::Imm(v) = index {
+            let i = v as u32 as usize;
+            self.jump(targets.get(i).copied().unwrap_or(default));
+            return;
+        }
+        self.index_to_ecx(index);
+        let table = self.ops.new_dynamic_label();
+        dynasm!(self.ops
+            ; .arch x64
+            ; cmp ecx, targets.len() as i32
+            ; jae =>default
+            ; lea rax, [=>table]
+            ; lea rcx, [rcx + rcx * 4]
+            ; add rax, rcx
+            ; jmp rax
+            ; =>table
+        );
+        // Each entry is a 5-byte `jmp rel32`.
+        for target in targets {
+            dynasm!(self.ops ; .arch x64 ; jmp DWORD =>*target);
         }
     }
 

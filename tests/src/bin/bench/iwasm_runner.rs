@@ -1,12 +1,18 @@
-//! [`Runner`] for the iwasm interpreter.
+//! [`Runner`]s for iwasm's interpreter and JIT.
 
 use super::runner::{EngineKind, Num, Runner};
-use iwasm::{Func, Linker, Module, Store, Value};
+use iwasm::{Config, Func, Linker, Module, RunningMode, Store, Value};
 
-/// The iwasm engine under test.
+/// The iwasm interpreter.
 pub const IWASM: EngineKind = EngineKind {
     name: "iwasm",
-    load,
+    load: |wasm, func| load(wasm, func, RunningMode::Interp),
+};
+
+/// The iwasm JIT (`--fast-jit`).
+pub const IWASM_JIT: EngineKind = EngineKind {
+    name: "jit",
+    load: |wasm, func| load(wasm, func, RunningMode::FastJit),
 };
 
 struct IwasmRunner {
@@ -16,11 +22,11 @@ struct IwasmRunner {
 
 /// Instantiates `wasm` without imports and resolves export `func`.
 ///
-/// iwasm translates function bodies lazily on their first call, so this only
-/// decodes and validates; the harness's warm-up call pays for translation.
-fn load(wasm: &[u8], func: &str) -> Result<Box<dyn Runner>, String> {
+/// iwasm translates (or compiles) function bodies lazily on their first call, so
+/// this only decodes and validates; the harness's warm-up call pays for translation.
+fn load(wasm: &[u8], func: &str, mode: RunningMode) -> Result<Box<dyn Runner>, String> {
     let module = Module::new(wasm).map_err(|e| format!("load: {e}"))?;
-    let mut store = Store::new();
+    let mut store = Store::with_mode(Config::default(), mode);
     let instance = Linker::new()
         .instantiate(&mut store, &module)
         .map_err(|e| format!("instantiate: {e}"))?;

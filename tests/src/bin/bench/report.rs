@@ -1,5 +1,5 @@
-//! The result table. The first engine is the one under test, the last one
-//! the baseline; `ratio = baseline time / tested time` (>1: tested is faster).
+//! The result table. The last engine is the baseline; every other engine gets a
+//! `ratio = baseline time / its time` (>1: faster than the baseline).
 
 use super::measure::ProgramTimes;
 use super::programs::Program;
@@ -14,8 +14,8 @@ pub fn print_header(engines: &[EngineKind], runs_note: &str) {
     for engine in engines {
         line += &format!(" {:>10}", format!("{} ms", engine.name));
     }
-    if engines.len() > 1 {
-        line += &format!(" {:>7}", "ratio");
+    for engine in &engines[..engines.len().saturating_sub(1)] {
+        line += &format!(" {:>7}", format!("{}x", engine.name));
     }
     for engine in engines {
         line += &format!(" {:>17}", format!("{} load/1st", engine.name));
@@ -25,14 +25,14 @@ pub fn print_header(engines: &[EngineKind], runs_note: &str) {
     println!("{}", "-".repeat(line.len()));
 }
 
-/// Prints one program's row and returns its speed ratio, if there is one.
-pub fn print_row(program: &Program, times: &ProgramTimes) -> Option<f64> {
+/// Prints one program's row and returns each tested engine's speed ratio.
+pub fn print_row(program: &Program, times: &ProgramTimes) -> Vec<f64> {
     let mut line = format!("{:<12} {:<29}", program.name, program.kind);
     for engine in &times.engines {
         line += &format!(" {:>10.2}", ms(engine.best));
     }
-    let ratio = ratio(times);
-    if let Some(ratio) = ratio {
+    let ratios = ratios(times);
+    for ratio in &ratios {
         line += &format!(" {:>6.2}x", ratio);
     }
     for engine in &times.engines {
@@ -41,27 +41,55 @@ pub fn print_row(program: &Program, times: &ProgramTimes) -> Option<f64> {
     }
     line += &format!("  {:>4}  {}", times.runs, format_nums(&times.results));
     println!("{line}");
-    ratio
+    ratios
 }
 
-/// Prints the geometric mean of the ratios on its own line.
-pub fn print_geomean(ratios: &[f64], tested: &str, baseline: &str) {
-    if ratios.is_empty() {
+/// Prints each tested engine's geometric-mean ratio against the baseline, and the
+/// second engine's against the first; `rows` holds each program's ratios.
+pub fn print_geomeans(rows: &[Vec<f64>], engines: &[EngineKind]) {
+    let Some(baseline) = engines.last() else {
         return;
+    };
+    let geomean = |column: usize| {
+        let logs: Vec<f64> = rows
+            .iter()
+            .filter_map(|r| r.get(column))
+            .map(|r| r.ln())
+            .collect();
+        (!logs.is_empty()).then(|| (logs.iter().sum::<f64>() / logs.len() as f64).exp())
+    };
+    let tested = &engines[..engines.len() - 1];
+    let means: Vec<Option<f64>> = (0..tested.len()).map(geomean).collect();
+    for (engine, mean) in tested.iter().zip(&means) {
+        if let Some(mean) = mean {
+            println!(
+                "geomean speed of {} vs {}: {mean:.2}x  ({} time / {} time, >1 = {} faster)",
+                engine.name, baseline.name, baseline.name, engine.name, engine.name
+            );
+        }
     }
-    let mean_log = ratios.iter().map(|r| r.ln()).sum::<f64>() / ratios.len() as f64;
-    println!(
-        "geomean speed vs {baseline}: {:.2}x  ({baseline} time / {tested} time, >1 = {tested} faster)",
-        mean_log.exp()
-    );
+    if let [first, second, ..] = tested {
+        let speedups: Vec<f64> = rows
+            .iter()
+            .filter_map(|r| Some(r.get(1)? / r.first()?))
+            .collect();
+        if !speedups.is_empty() {
+            let mean = (speedups.iter().map(|r| r.ln()).sum::<f64>() / speedups.len() as f64).exp();
+            println!(
+                "geomean speed of {} vs {}: {mean:.2}x",
+                second.name, first.name
+            );
+        }
+    }
 }
 
-fn ratio(times: &ProgramTimes) -> Option<f64> {
-    match times.engines.as_slice() {
-        [tested, .., baseline] => {
-            Some(baseline.best.as_secs_f64() / tested.best.as_secs_f64().max(1e-9))
-        }
-        _ => None,
+fn ratios(times: &ProgramTimes) -> Vec<f64> {
+    match times.engines.split_last() {
+        Some((baseline, tested)) => tested
+            .iter()
+            .map(|t| baseline.best.as_secs_f64() / t.best.as_secs_f64().max(1e-9))
+            .collect(),
+        None => Vec::new(),
     }
 }
 
