@@ -96,8 +96,3 @@ pub fn sched_yield(_: &mut WasiCtx, _: &mut [u8], _: &Args) -> Result<(), Errno>
     std::thread::yield_now();
     Ok(())
 }
-
-/// `sock_accept`, `sock_recv`, `sock_send`, `sock_shutdown`: no sockets are ever granted.
-pub fn sock_unsupported(_: &mut WasiCtx, _: &mut [u8], _: &Args) -> Result<(), Errno> {
-    Err(Errno::NOTSUP)
-}
