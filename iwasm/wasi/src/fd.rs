@@ -82,15 +82,23 @@ fn sync_with(
     need: u64,
     sync: fn(std::os::fd::BorrowedFd<'_>) -> rustix::io::Result<()>,
 ) -> Result<(), Errno> {
+    use cap_fs_ext::OpenOptionsMaybeDirExt;
     use std::os::fd::AsFd;
     let d = ctx.fds.get(fd)?;
-    let host = match &d.kind {
-        Kind::File(f) => f.as_fd(),
-        Kind::Dir(dir) => dir.as_fd(),
+    d.require(need)?;
+    let result = match &d.kind {
+        Kind::File(f) => sync(f.as_fd()),
+        // A directory fd may be a path-only handle: sync a readable one of the same directory.
+        Kind::Dir(dir) => {
+            let readable = dir.open_with(
+                ".",
+                cap_std::fs::OpenOptions::new().read(true).maybe_dir(true),
+            )?;
+            sync(readable.as_fd())
+        }
         _ => return Err(Errno::INVAL),
     };
-    d.require(need)?;
-    sync(host).map_err(|e| std::io::Error::from(e).into())
+    result.map_err(|e| std::io::Error::from(e).into())
 }
 
 /// `fd_datasync(fd)`.

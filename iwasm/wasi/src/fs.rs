@@ -31,6 +31,25 @@ pub fn path_arg(mem: &[u8], ptr: u32, len: u32) -> Result<&str, Errno> {
     Ok(path)
 }
 
+/// `path` without its trailing slashes (`/` stays), and whether it had any: such a path
+/// names a directory (cap-std would drop or refuse the slash).
+fn split_trailing_slashes(path: &str) -> (&str, bool) {
+    let trimmed = path.trim_end_matches('/');
+    match trimmed.len() {
+        0 => (path, false),
+        n => (trimmed, n < path.len()),
+    }
+}
+
+/// `ENOTDIR` unless `meta` is a directory.
+fn require_dir(meta: &cap_std::fs::Metadata) -> Result<(), Errno> {
+    if meta.is_dir() {
+        Ok(())
+    } else {
+        Err(Errno::NOTDIR)
+    }
+}
+
 /// The directory fd `fd`, which must have the rights `need`, and the guest path at
 /// `(ptr, len)`.
 fn dir_and_path<'a>(
@@ -48,7 +67,7 @@ fn dir_and_path<'a>(
 pub fn path_create_directory(ctx: &mut WasiCtx, mem: &mut [u8], a: &Args) -> Result<(), Errno> {
     let path = (a.u32(1), a.u32(2));
     let (dir, path) = dir_and_path(ctx, mem, a.u32(0), PATH_CREATE_DIRECTORY, path)?;
-    Ok(dir.create_dir(path)?)
+    Ok(dir.create_dir(split_trailing_slashes(path).0)?)
 }
 
 /// `path_remove_directory(fd, path, path_len)`: an empty directory (a trailing slash is
@@ -56,7 +75,7 @@ pub fn path_create_directory(ctx: &mut WasiCtx, mem: &mut [u8], a: &Args) -> Res
 pub fn path_remove_directory(ctx: &mut WasiCtx, mem: &mut [u8], a: &Args) -> Result<(), Errno> {
     let path = (a.u32(1), a.u32(2));
     let (dir, path) = dir_and_path(ctx, mem, a.u32(0), PATH_REMOVE_DIRECTORY, path)?;
-    Ok(dir.remove_dir(path)?)
+    Ok(dir.remove_dir(split_trailing_slashes(path).0)?)
 }
 
 /// `path_unlink_file(fd, path, path_len)`: removes a file or a symlink (never its target);
@@ -67,12 +86,18 @@ pub fn path_unlink_file(ctx: &mut WasiCtx, mem: &mut [u8], a: &Args) -> Result<(
     Ok(dir.remove_file_or_symlink(path)?)
 }
 
-/// `path_rename(fd, old_path, old_len, new_fd, new_path, new_len)`.
+/// `path_rename(fd, old_path, old_len, new_fd, new_path, new_len)`: with a trailing slash on
+/// either path, the source must be a directory (`ENOTDIR`).
 pub fn path_rename(ctx: &mut WasiCtx, mem: &mut [u8], a: &Args) -> Result<(), Errno> {
     let old = (a.u32(1), a.u32(2));
     let new = (a.u32(4), a.u32(5));
     let (from_dir, from) = dir_and_path(ctx, mem, a.u32(0), PATH_RENAME_SOURCE, old)?;
     let (to_dir, to) = dir_and_path(ctx, mem, a.u32(3), PATH_RENAME_TARGET, new)?;
+    let (from, from_slash) = split_trailing_slashes(from);
+    let (to, to_slash) = split_trailing_slashes(to);
+    if from_slash || to_slash {
+        require_dir(&from_dir.symlink_metadata(from)?)?;
+    }
     Ok(from_dir.rename(from, to_dir, to)?)
 }
 
@@ -113,15 +138,19 @@ pub fn path_readlink(ctx: &mut WasiCtx, mem: &mut [u8], a: &Args) -> Result<(), 
 }
 
 /// `path_filestat_get(fd, flags, path, path_len, filestat)`: of the symlink itself unless
-/// `SYMLINK_FOLLOW`.
+/// `SYMLINK_FOLLOW` or a trailing slash (which also requires a directory).
 pub fn path_filestat_get(ctx: &mut WasiCtx, mem: &mut [u8], a: &Args) -> Result<(), Errno> {
     let path = (a.u32(2), a.u32(3));
     let (dir, path) = dir_and_path(ctx, mem, a.u32(0), PATH_FILESTAT_GET, path)?;
-    let meta = if a.u32(1) & SYMLINK_FOLLOW != 0 {
+    let (path, slash) = split_trailing_slashes(path);
+    let meta = if a.u32(1) & SYMLINK_FOLLOW != 0 || slash {
         dir.metadata(path)?
     } else {
         dir.symlink_metadata(path)?
     };
+    if slash {
+        require_dir(&meta)?;
+    }
     write_bytes(mem, a.u32(4), &filestat(&meta))
 }
 
