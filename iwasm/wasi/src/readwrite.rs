@@ -58,6 +58,12 @@ fn write_iovs(
     Ok(total)
 }
 
+/// The result pointer `ptr` of a read or write, checked (`EFAULT`) before any byte moves: a
+/// bad one leaves the file as it was.
+fn result_ptr(mem: &[u8], ptr: u32) -> Result<u32, Errno> {
+    slice(mem, ptr, 4).map(|_| ptr)
+}
+
 /// `offset + done`, or `EINVAL` past the largest file offset.
 fn at(offset: u64, done: u64) -> Result<u64, Errno> {
     offset
@@ -68,28 +74,28 @@ fn at(offset: u64, done: u64) -> Result<u64, Errno> {
 
 /// `fd_read(fd, iovs, iovs_len, nread)`.
 pub fn fd_read(ctx: &mut WasiCtx, mem: &mut [u8], a: &Args) -> Result<(), Errno> {
-    let (iovs, count) = (a.u32(1), a.u32(2));
+    let (iovs, count, nread) = (a.u32(1), a.u32(2), result_ptr(mem, a.u32(3))?);
     let n = match ctx.fds.get(a.u32(0))?.stream(FD_READ)? {
         Stream::Stdin => read_iovs(mem, iovs, count, |b, _| Ok(std::io::stdin().read(b)?))?,
         Stream::File(mut f) => read_iovs(mem, iovs, count, |b, _| Ok(f.read(b)?))?,
         Stream::Stdout | Stream::Stderr => return Err(Errno::BADF),
     };
-    write_u32(mem, a.u32(3), n)
+    write_u32(mem, nread, n)
 }
 
 /// `fd_pread(fd, iovs, iovs_len, offset, nread)`: the current offset does not move.
 pub fn fd_pread(ctx: &mut WasiCtx, mem: &mut [u8], a: &Args) -> Result<(), Errno> {
     let f = ctx.fds.get(a.u32(0))?.file(FD_READ | FD_SEEK)?;
-    let offset = a.u64(3);
+    let (offset, nread) = (a.u64(3), result_ptr(mem, a.u32(4))?);
     let n = read_iovs(mem, a.u32(1), a.u32(2), |b, done| {
         Ok(f.read_at(b, at(offset, done)?)?)
     })?;
-    write_u32(mem, a.u32(4), n)
+    write_u32(mem, nread, n)
 }
 
 /// `fd_write(fd, iovs, iovs_len, nwritten)`.
 pub fn fd_write(ctx: &mut WasiCtx, mem: &mut [u8], a: &Args) -> Result<(), Errno> {
-    let (iovs, count) = (a.u32(1), a.u32(2));
+    let (iovs, count, nwritten) = (a.u32(1), a.u32(2), result_ptr(mem, a.u32(3))?);
     let n = match ctx.fds.get(a.u32(0))?.stream(FD_WRITE)? {
         Stream::Stdout => {
             let mut out = std::io::stdout().lock();
@@ -101,18 +107,18 @@ pub fn fd_write(ctx: &mut WasiCtx, mem: &mut [u8], a: &Args) -> Result<(), Errno
         Stream::File(mut f) => write_iovs(mem, iovs, count, |b, _| Ok(f.write(b)?))?,
         Stream::Stdin => return Err(Errno::BADF),
     };
-    write_u32(mem, a.u32(3), n)
+    write_u32(mem, nwritten, n)
 }
 
 /// `fd_pwrite(fd, iovs, iovs_len, offset, nwritten)`: the current offset does not move (in
 /// append mode the bytes go to the end, as on Linux).
 pub fn fd_pwrite(ctx: &mut WasiCtx, mem: &mut [u8], a: &Args) -> Result<(), Errno> {
     let f = ctx.fds.get(a.u32(0))?.file(FD_WRITE | FD_SEEK)?;
-    let offset = a.u64(3);
+    let (offset, nwritten) = (a.u64(3), result_ptr(mem, a.u32(4))?);
     let n = write_iovs(mem, a.u32(1), a.u32(2), |b, done| {
         Ok(f.write_at(b, at(offset, done)?)?)
     })?;
-    write_u32(mem, a.u32(4), n)
+    write_u32(mem, nwritten, n)
 }
 
 /// `whence` values.

@@ -42,6 +42,17 @@ static void make_file(const char *name, const char *text) {
     CHECK(fclose(f) == 0);
 }
 
+/* Checks that DIR/name holds exactly `expected` (through stdio), then removes it. */
+static void check_and_remove(const char *name, const char *expected) {
+    FILE *f = fopen(at(name), "r");
+    CHECK(f != NULL);
+    char text[64] = {0};
+    CHECK(fread(text, 1, sizeof text - 1, f) == strlen(expected));
+    CHECK(strcmp(text, expected) == 0);
+    CHECK(fclose(f) == 0);
+    CHECK(unlink(at(name)) == 0);
+}
+
 static void clock_getres_monotonic(void) {
     struct timespec ts;
     CHECK(clock_getres(CLOCK_MONOTONIC, &ts) == 0);
@@ -85,13 +96,7 @@ static void fdopendir_with_access(void) {
 
 static void fopen_with_access(void) {
     make_file("file.cleanup", "hello");
-    FILE *f = fopen(at("file.cleanup"), "r");
-    CHECK(f != NULL);
-    char buf[16] = {0};
-    CHECK(fread(buf, 1, sizeof buf - 1, f) == 5);
-    CHECK(strcmp(buf, "hello") == 0);
-    CHECK(fclose(f) == 0);
-    CHECK(unlink(at("file.cleanup")) == 0);
+    check_and_remove("file.cleanup", "hello");
 }
 
 static void fopen_with_no_access(void) {
@@ -149,13 +154,7 @@ static void pwrite_with_access(void) {
     errno = 0;
     CHECK(pread(fd, buf, 1, 0) == -1 && errno == EBADF);
     CHECK(close(fd) == 0);
-    FILE *f = fopen(at("pwrite.cleanup"), "r");
-    CHECK(f != NULL);
-    char text[32] = {0};
-    CHECK(fread(text, 1, sizeof text - 1, f) == 11);
-    CHECK(strcmp(text, "hello world") == 0);
-    CHECK(fclose(f) == 0);
-    CHECK(unlink(at("pwrite.cleanup")) == 0);
+    check_and_remove("pwrite.cleanup", "hello world");
 }
 
 static void pwrite_with_append(void) {
@@ -173,18 +172,15 @@ static void pwrite_with_append(void) {
     struct stat st;
     CHECK(fstat(fd, &st) == 0 && st.st_size == 11);
     CHECK(close(fd) == 0);
-    FILE *f = fopen(at("append.cleanup"), "r");
-    CHECK(f != NULL);
-    char text[32] = {0};
-    CHECK(fread(text, 1, sizeof text - 1, f) == 11);
-    CHECK(strcmp(text, "HelloWorld!") == 0);
-    CHECK(fclose(f) == 0);
-    /* O_TRUNC again empties it. */
+    check_and_remove("append.cleanup", "HelloWorld!");
+    /* On an existing file, O_TRUNC empties it first. */
+    make_file("append.cleanup", "old contents");
     fd = open(at("append.cleanup"), O_CREAT | O_TRUNC | O_WRONLY | O_APPEND, 0644);
     CHECK(fd != -1);
     CHECK(fstat(fd, &st) == 0 && st.st_size == 0);
+    CHECK(write(fd, "new", 3) == 3);
     CHECK(close(fd) == 0);
-    CHECK(unlink(at("append.cleanup")) == 0);
+    check_and_remove("append.cleanup", "new");
 }
 
 static void sock_shutdown_invalid_fd(void) {
