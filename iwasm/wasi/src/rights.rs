@@ -1,7 +1,43 @@
 //! WASI `rights`: what a descriptor may be used for. Every function checks the rights it
-//! needs on the descriptor it acts on (`ENOTCAPABLE` when one is missing); rights only ever
-//! shrink (`fd_fdstat_set_rights`, and `path_open` grants no more than the directory's
-//! inheriting rights).
+//! needs on the descriptor it acts on (`ENOTCAPABLE` when one is missing), after checking the
+//! descriptor's kind (`EBADF`, `ENOTDIR`, `ESPIPE`) and, for reads and writes, that it was
+//! opened for that (`EBADF`, as the host says). Rights only ever shrink:
+//! `fd_fdstat_set_rights` refuses to add one, and `path_open` grants no more than the
+//! directory's inheriting rights.
+//!
+//! | function | rights checked |
+//! | --- | --- |
+//! | `fd_advise` | `FD_ADVISE` |
+//! | `fd_allocate` | `FD_ALLOCATE` |
+//! | `fd_datasync` | `FD_DATASYNC` |
+//! | `fd_fdstat_set_flags` | `FD_FDSTAT_SET_FLAGS` |
+//! | `fd_fdstat_set_rights` | the new rights within the old ones |
+//! | `fd_filestat_get` | `FD_FILESTAT_GET` |
+//! | `fd_filestat_set_size` | `FD_FILESTAT_SET_SIZE` |
+//! | `fd_filestat_set_times` | `FD_FILESTAT_SET_TIMES` |
+//! | `fd_pread` | `FD_READ`, `FD_SEEK` |
+//! | `fd_pwrite` | `FD_WRITE`, `FD_SEEK` |
+//! | `fd_read` | `FD_READ` |
+//! | `fd_readdir` | `FD_READDIR` |
+//! | `fd_seek` | `FD_TELL` (offset 0 from the current position), else `FD_SEEK`, `FD_TELL` |
+//! | `fd_sync` | `FD_SYNC` |
+//! | `fd_tell` | `FD_TELL` |
+//! | `fd_write` | `FD_WRITE` |
+//! | `path_create_directory` | `PATH_CREATE_DIRECTORY` |
+//! | `path_filestat_get` | `PATH_FILESTAT_GET` |
+//! | `path_filestat_set_times` | `PATH_FILESTAT_SET_TIMES` |
+//! | `path_link` | `PATH_LINK_SOURCE` (old directory), `PATH_LINK_TARGET` (new directory) |
+//! | `path_open` | `PATH_OPEN`, + `PATH_CREATE_FILE` to create, + `PATH_FILESTAT_SET_SIZE` to truncate; the rights asked for (+ `FD_DATASYNC`/`FD_SYNC` for the sync flags) within the inheriting rights |
+//! | `path_readlink` | `PATH_READLINK` |
+//! | `path_remove_directory` | `PATH_REMOVE_DIRECTORY` |
+//! | `path_rename` | `PATH_RENAME_SOURCE` (old directory), `PATH_RENAME_TARGET` (new directory) |
+//! | `path_symlink` | `PATH_SYMLINK` |
+//! | `path_unlink_file` | `PATH_UNLINK_FILE` |
+//! | `poll_oneoff` | `POLL_FD_READWRITE` on each fd subscribed to (the event's error) |
+//!
+//! The other 19 functions check no right: `args_*`, `environ_*`, `clock_*`, `random_get`,
+//! `proc_exit`, `proc_raise`, `sched_yield`, `fd_close`, `fd_fdstat_get`, `fd_prestat_*`,
+//! `fd_renumber`, and `sock_*` (no socket is ever granted: `EBADF` or `ENOTSOCK`).
 
 /// `fd_datasync`.
 pub const FD_DATASYNC: u64 = 1 << 0;
