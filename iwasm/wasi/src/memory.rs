@@ -17,6 +17,12 @@ pub fn slice_mut(mem: &mut [u8], ptr: u32, len: u32) -> Result<&mut [u8], Errno>
     mem.get_mut(start..end).ok_or(Errno::FAULT)
 }
 
+/// `ptr`, if `len` bytes there are in bounds (`EFAULT` otherwise): checks where a result
+/// will go before the call has effects.
+pub fn result_ptr(mem: &[u8], ptr: u32, len: u32) -> Result<u32, Errno> {
+    slice(mem, ptr, len).map(|_| ptr)
+}
+
 /// Copies `bytes` to guest address `ptr`.
 pub fn write_bytes(mem: &mut [u8], ptr: u32, bytes: &[u8]) -> Result<(), Errno> {
     let len = u32::try_from(bytes.len()).map_err(|_| Errno::FAULT)?;

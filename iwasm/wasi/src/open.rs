@@ -19,7 +19,7 @@ use rustix::fs::OFlags;
 use super::errno::Errno;
 use super::fd::{fdflags, set_host_flags};
 use super::fs::{path_arg, SYMLINK_FOLLOW};
-use super::memory::write_u32;
+use super::memory::{result_ptr, write_u32};
 use super::rights::{self, FD_DATASYNC, FD_READ, FD_READDIR, FD_SYNC, FD_WRITE};
 use super::table::{Descriptor, Kind};
 use super::{Args, WasiCtx};
@@ -76,7 +76,7 @@ impl Request {
 }
 
 /// `path_open(fd, dirflags, path, path_len, oflags, rights_base, rights_inheriting, fdflags,
-/// opened_fd)`.
+/// opened_fd)`: `opened_fd` is checked first, so that no fd is opened for nobody.
 pub fn path_open(ctx: &mut WasiCtx, mem: &mut [u8], a: &Args) -> Result<(), Errno> {
     let flags = u16::try_from(a.u32(7))
         .ok()
@@ -95,6 +95,7 @@ pub fn path_open(ctx: &mut WasiCtx, mem: &mut [u8], a: &Args) -> Result<(), Errn
     if request.oflags & !(O_CREAT | O_DIRECTORY | O_EXCL | O_TRUNC) != 0 {
         return Err(Errno::INVAL);
     }
+    let opened_fd = result_ptr(mem, a.u32(8), 4)?;
     let parent = ctx.fds.get(a.u32(0))?;
     let (need, inherited) = request.needed_rights(a.u64(6));
     let dir = parent.dir(need)?;
@@ -136,7 +137,7 @@ pub fn path_open(ctx: &mut WasiCtx, mem: &mut [u8], a: &Args) -> Result<(), Errn
         },
     };
     let new_fd = ctx.fds.insert_from(3, descriptor)?;
-    write_u32(mem, a.u32(8), new_fd)
+    write_u32(mem, opened_fd, new_fd)
 }
 
 /// Opens `path` without `O_DIRECTORY`: a file, or a directory if that is what it names.

@@ -3,13 +3,14 @@
 //!
 //! A file opened with `FDFLAGS_APPEND` is opened `O_APPEND` on the host: every write, also a
 //! `fd_pwrite`, goes to the end of the file (as on Linux), and `fd_pwrite` never moves the
-//! current offset.
+//! current offset. The result pointer is checked before any byte moves: a bad one leaves the
+//! file as it was.
 
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::os::unix::fs::FileExt;
 
 use super::errno::Errno;
-use super::memory::{iovecs, slice, slice_mut, write_u32, write_u64};
+use super::memory::{iovecs, result_ptr, slice, slice_mut, write_u32, write_u64};
 use super::rights::{FD_READ, FD_SEEK, FD_TELL, FD_WRITE};
 use super::table::Stream;
 use super::{Args, WasiCtx};
@@ -58,12 +59,6 @@ fn write_iovs(
     Ok(total)
 }
 
-/// The result pointer `ptr` of a read or write, checked (`EFAULT`) before any byte moves: a
-/// bad one leaves the file as it was.
-fn result_ptr(mem: &[u8], ptr: u32) -> Result<u32, Errno> {
-    slice(mem, ptr, 4).map(|_| ptr)
-}
-
 /// `offset + done`, or `EINVAL` past the largest file offset.
 fn at(offset: u64, done: u64) -> Result<u64, Errno> {
     offset
@@ -74,7 +69,7 @@ fn at(offset: u64, done: u64) -> Result<u64, Errno> {
 
 /// `fd_read(fd, iovs, iovs_len, nread)`.
 pub fn fd_read(ctx: &mut WasiCtx, mem: &mut [u8], a: &Args) -> Result<(), Errno> {
-    let (iovs, count, nread) = (a.u32(1), a.u32(2), result_ptr(mem, a.u32(3))?);
+    let (iovs, count, nread) = (a.u32(1), a.u32(2), result_ptr(mem, a.u32(3), 4)?);
     let n = match ctx.fds.get(a.u32(0))?.stream(FD_READ)? {
         Stream::Stdin => read_iovs(mem, iovs, count, |b, _| Ok(std::io::stdin().read(b)?))?,
         Stream::File(mut f) => read_iovs(mem, iovs, count, |b, _| Ok(f.read(b)?))?,
@@ -86,7 +81,7 @@ pub fn fd_read(ctx: &mut WasiCtx, mem: &mut [u8], a: &Args) -> Result<(), Errno>
 /// `fd_pread(fd, iovs, iovs_len, offset, nread)`: the current offset does not move.
 pub fn fd_pread(ctx: &mut WasiCtx, mem: &mut [u8], a: &Args) -> Result<(), Errno> {
     let f = ctx.fds.get(a.u32(0))?.file(FD_READ | FD_SEEK)?;
-    let (offset, nread) = (a.u64(3), result_ptr(mem, a.u32(4))?);
+    let (offset, nread) = (a.u64(3), result_ptr(mem, a.u32(4), 4)?);
     let n = read_iovs(mem, a.u32(1), a.u32(2), |b, done| {
         Ok(f.read_at(b, at(offset, done)?)?)
     })?;
@@ -95,7 +90,7 @@ pub fn fd_pread(ctx: &mut WasiCtx, mem: &mut [u8], a: &Args) -> Result<(), Errno
 
 /// `fd_write(fd, iovs, iovs_len, nwritten)`.
 pub fn fd_write(ctx: &mut WasiCtx, mem: &mut [u8], a: &Args) -> Result<(), Errno> {
-    let (iovs, count, nwritten) = (a.u32(1), a.u32(2), result_ptr(mem, a.u32(3))?);
+    let (iovs, count, nwritten) = (a.u32(1), a.u32(2), result_ptr(mem, a.u32(3), 4)?);
     let n = match ctx.fds.get(a.u32(0))?.stream(FD_WRITE)? {
         Stream::Stdout => {
             let mut out = std::io::stdout().lock();
@@ -114,7 +109,7 @@ pub fn fd_write(ctx: &mut WasiCtx, mem: &mut [u8], a: &Args) -> Result<(), Errno
 /// append mode the bytes go to the end, as on Linux).
 pub fn fd_pwrite(ctx: &mut WasiCtx, mem: &mut [u8], a: &Args) -> Result<(), Errno> {
     let f = ctx.fds.get(a.u32(0))?.file(FD_WRITE | FD_SEEK)?;
-    let (offset, nwritten) = (a.u64(3), result_ptr(mem, a.u32(4))?);
+    let (offset, nwritten) = (a.u64(3), result_ptr(mem, a.u32(4), 4)?);
     let n = write_iovs(mem, a.u32(1), a.u32(2), |b, done| {
         Ok(f.write_at(b, at(offset, done)?)?)
     })?;

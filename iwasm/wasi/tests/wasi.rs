@@ -392,6 +392,7 @@ fn hostile_arguments_are_error_codes() {
     g.put(300, &[0xfe, 0xff, 0xff, 0xff, 8, 0, 0, 0]);
     g.put(400, &[0x00, 0x10, 0, 0, 4, 0, 0, 0]); // a good one: 4 bytes at 4096
     g.put(500, b"f.txt");
+    g.put(600, b"g.txt");
     let end = 65536;
     let max = -1; // u32::MAX
     let i = Value::I32;
@@ -544,5 +545,25 @@ fn hostile_arguments_are_error_codes() {
     // Nothing above went through: the file is empty, and the fd still works.
     assert_eq!(g.write(fd as u32, b"ok"), 2);
     assert_eq!(std::fs::read(root.join("f.txt")).unwrap(), b"ok");
+    assert!(
+        !root.join("g.txt").exists(),
+        "no file created for a bad opened_fd pointer"
+    );
     std::fs::remove_dir_all(&root).unwrap();
+}
+
+/// What the official suite's AssemblyScript cases check: sizes with no arguments or
+/// variables, `fd_write` to a closed fd, `random_get` of nothing.
+#[test]
+fn assemblyscript_cases() {
+    let mut g = Guest::new(&WasiCtxBuilder::new());
+    assert_eq!(g.call("args_sizes_get", &[0, 4].map(Value::I32)), 0);
+    assert_eq!((g.u32(0), g.u32(4)), (0, 0));
+    assert_eq!(g.call("environ_sizes_get", &[0, 4].map(Value::I32)), 0);
+    assert_eq!((g.u32(0), g.u32(4)), (0, 0));
+    g.put(100, &[0, 2, 0, 0, 5, 0, 0, 0]);
+    assert_eq!(g.call("fd_write", &[1, 100, 1, 8].map(Value::I32)), EBADF);
+    assert_eq!(g.call("fd_write", &[100, 100, 1, 8].map(Value::I32)), EBADF);
+    assert_eq!(g.call("random_get", &[65536, 0].map(Value::I32)), 0);
+    assert_eq!(g.call("random_get", &[100, 0].map(Value::I32)), 0);
 }
