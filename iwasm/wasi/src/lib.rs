@@ -32,8 +32,13 @@
 //! directories. Paths are resolved by [`cap_std`], which refuses `..` past the preopen,
 //! absolute paths and symlinks leading outside (the guest sees `ENOTCAPABLE`), race-free.
 //!
+//! **Rights.** Every function checks the descriptor's kind, access mode and [`rights`]
+//! (`ENOTCAPABLE`), and rights only shrink; the [`rights`] module lists what each function
+//! checks.
+//!
 //! Guest memory is accessed only through the calling instance's memory, bounds-checked: a bad
-//! pointer is `EFAULT`, never a panic.
+//! pointer is `EFAULT`, never a panic. Every guest length, count and offset is computed
+//! overflow-checked (`EFAULT`, `EINVAL`, `EOVERFLOW`), in debug and release builds alike.
 
 #![warn(missing_docs)]
 
