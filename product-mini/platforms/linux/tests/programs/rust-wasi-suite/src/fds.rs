@@ -189,6 +189,34 @@ pub unsafe fn dir_fd_op_failures(dir_fd: wasi::Fd, _: &[String]) {
     // Syncing a directory is fine.
     wasi::fd_sync(dir_fd).expect("fd_sync on a directory");
     wasi::fd_datasync(dir_fd).expect("fd_datasync on a directory");
+
+    // Directory operations on a file: ENOTDIR.
+    let file_fd = wasi::path_open(dir_fd, 0, "file", wasi::OFLAGS_CREAT, 0, 0, 0).expect("open");
+    let mut buf = [0u8; 64];
+    assert_errno!(
+        wasi::fd_readdir(file_fd, buf.as_mut_ptr(), buf.len(), 0).expect_err("fd_readdir"),
+        wasi::ERRNO_NOTDIR
+    );
+    let not_dir = [
+        wasi::path_open(file_fd, 0, "x", 0, 0, 0, 0).map(drop),
+        wasi::path_create_directory(file_fd, "x"),
+        wasi::path_remove_directory(file_fd, "x"),
+        wasi::path_unlink_file(file_fd, "x"),
+        wasi::path_filestat_get(file_fd, 0, "x").map(drop),
+        wasi::path_filestat_set_times(file_fd, 0, "x", 0, 0, 0),
+        wasi::path_symlink("y", file_fd, "x"),
+        wasi::path_readlink(file_fd, "x", buf.as_mut_ptr(), buf.len()).map(drop),
+        wasi::path_rename(file_fd, "x", dir_fd, "y"),
+        wasi::path_link(dir_fd, 0, "file", file_fd, "y"),
+    ];
+    for result in not_dir {
+        assert_errno!(
+            result.expect_err("a path operation on a file"),
+            wasi::ERRNO_NOTDIR
+        );
+    }
+    wasi::fd_close(file_fd).expect("close");
+    wasi::path_unlink_file(dir_fd, "file").expect("unlink");
 }
 
 pub unsafe fn truncation_rights(dir_fd: wasi::Fd, _: &[String]) {

@@ -179,6 +179,17 @@ pub unsafe fn poll_oneoff_files(dir_fd: wasi::Fd, _: &[String]) {
     );
     timeout(wasi::CLOCKID_MONOTONIC);
     timeout(wasi::CLOCKID_REALTIME);
+    // Absolute timeouts: 5 ms from now, and one in the past (at once).
+    let now = wasi::clock_time_get(wasi::CLOCKID_MONOTONIC, 1).expect("clock");
+    let mut sub = clock_subscription(wasi::CLOCKID_MONOTONIC, now + 5_000_000);
+    sub.u.u.clock.flags = wasi::SUBCLOCKFLAGS_SUBSCRIPTION_CLOCK_ABSTIME;
+    let out = poll(&[sub]).expect("poll_oneoff");
+    assert_eq!((out.len(), out[0].userdata), (1, CLOCK_ID));
+    let after = wasi::clock_time_get(wasi::CLOCKID_MONOTONIC, 1).expect("clock");
+    assert!(after >= now + 5_000_000, "slept until the absolute time");
+    sub.u.u.clock.timeout = 0;
+    let out = poll(&[sub]).expect("poll_oneoff");
+    assert_eq!((out.len(), out[0].userdata), (1, CLOCK_ID));
     let readable = wasi::path_open(
         dir_fd,
         0,
