@@ -478,6 +478,32 @@ pub unsafe fn fd_readdir(dir_fd: wasi::Fd, _: &[String]) {
     for i in 0..200 {
         wasi::path_unlink_file(dir_fd, &format!("file.{i}")).expect("unlink");
     }
+    // A buffer growing a byte at a time until the whole listing fits: names are cut
+    // anywhere, even inside a UTF-8 character, and never garbled.
+    let name = "Действие";
+    create_file(dir_fd, name);
+    let mut buf = Vec::new();
+    loop {
+        buf.push(0u8);
+        let used = wasi::fd_readdir(dir_fd, buf.as_mut_ptr(), buf.len(), 0).expect("readdir");
+        if used < buf.len() {
+            buf.truncate(used);
+            break;
+        }
+    }
+    let header = std::mem::size_of::<wasi::Dirent>();
+    let mut names = Vec::new();
+    let mut at = 0;
+    while at < buf.len() {
+        let dirent: wasi::Dirent = std::ptr::read_unaligned(buf[at..].as_ptr().cast());
+        let end = at + header + dirent.d_namlen as usize;
+        names.push(String::from_utf8(buf[at + header..end].to_vec()).expect("utf-8"));
+        at = end;
+    }
+    names.sort();
+    assert_eq!(names, [".", "..", name]);
+    wasi::path_unlink_file(dir_fd, name).expect("unlink");
+
     // On a file: not a directory.
     create_file(dir_fd, "file");
     let file_fd =
