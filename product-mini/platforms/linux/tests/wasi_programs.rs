@@ -1,6 +1,8 @@
 //! End-to-end WASI tests: real programs, compiled from tests/programs/ by the Rust
 //! (wasm32-wasip1) and C (clang + wasi-libc) toolchains, run by the built `iwasm` binary as a
 //! process. Each test compares the whole stdout (and stderr where it is ours) and the exit code.
+//! The last section runs the official WASI test suite's cases (reproduced in
+//! tests/programs/rust-wasi-suite and c-wasi/suite.c) the way its WAMR adapter runs them.
 //!
 //! The programs are built once per test run into `target/wasi-test-programs/`. The toolchains
 //! come from `tests/setup-wasm-toolchains.sh`; without them every test here fails, saying so.

@@ -351,6 +351,20 @@ pub unsafe fn fd_fdstat_set_rights(dir_fd: wasi::Fd, _: &[String]) {
     assert_errno!(wasi::fd_tell(fd).expect_err("tell"), wasi::ERRNO_NOTCAPABLE);
     wasi::fd_close(fd).expect("close");
 
+    // Opened without FD_FILESTAT_SET_SIZE: no truncating, even when writable.
+    let fd = wasi::path_open(dir_fd, 0, "file", 0, wasi::RIGHTS_FD_WRITE, 0, 0).expect("open");
+    assert_errno!(
+        wasi::fd_filestat_set_size(fd, 0).expect_err("truncate"),
+        wasi::ERRNO_NOTCAPABLE
+    );
+    assert_eq!(
+        wasi::path_filestat_get(dir_fd, 0, "file")
+            .expect("stat")
+            .size,
+        10
+    );
+    wasi::fd_close(fd).expect("close");
+
     // A directory without path rights.
     let sub = wasi::path_open(dir_fd, 0, ".", wasi::OFLAGS_DIRECTORY, 0, 0, 0).expect("open .");
     wasi::fd_fdstat_set_rights(sub, wasi::RIGHTS_FD_READDIR, 0).expect("shrink");
