@@ -388,3 +388,26 @@ pub unsafe fn path_open_read_write(dir_fd: wasi::Fd, _: &[String]) {
     assert_eq!(stat.size, 100);
     wasi::path_unlink_file(dir_fd, "file").expect("unlink");
 }
+
+pub unsafe fn path_open_lots(dir_fd: wasi::Fd, _: &[String]) {
+    create_file(dir_fd, "file");
+    let mut buffer = [0u8; 100];
+    for positional in [false, true] {
+        for _ in 0..2000 {
+            let fd = wasi::path_open(dir_fd, 0, "file", 0, wasi::RIGHTS_FD_READ, 0, 0)
+                .expect("open file readonly");
+            let iovec = wasi::Iovec {
+                buf: buffer.as_mut_ptr(),
+                buf_len: buffer.len(),
+            };
+            let nread = if positional {
+                wasi::fd_pread(fd, &[iovec], 0).expect("pread")
+            } else {
+                wasi::fd_read(fd, &[iovec]).expect("read")
+            };
+            assert_eq!(nread, 0, "the file is empty");
+            wasi::fd_close(fd).expect("close");
+        }
+    }
+    wasi::path_unlink_file(dir_fd, "file").expect("unlink");
+}

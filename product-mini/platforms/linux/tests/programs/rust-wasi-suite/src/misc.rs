@@ -268,3 +268,9 @@ pub unsafe fn poll_oneoff_stdio(_: wasi::Fd, _: &[String]) {
         assert_eq!(event.type_, wasi::EVENTTYPE_FD_WRITE);
     }
 }
+
+pub unsafe fn sleep_quickly_but_lots(_: wasi::Fd, _: &[String]) {
+    for _ in 0..1000 {
+        std::thread::sleep(std::time::Duration::from_nanos(1));
+    }
+}
