@@ -26,15 +26,18 @@ pub fn environ_sizes_get(ctx: &mut WasiCtx, mem: &mut [u8], a: &Args) -> Result<
     write_sizes(mem, &ctx.env, a.u32(0), a.u32(1))
 }
 
-/// The count of `strings` and the bytes they take NUL-terminated.
+/// The count of `strings` and the bytes they take NUL-terminated (`EOVERFLOW` past a u32).
 fn write_sizes(mem: &mut [u8], strings: &[Vec<u8>], count: u32, size: u32) -> Result<(), Errno> {
-    let bytes: usize = strings.iter().map(|s| s.len() + 1).sum();
-    write_u32(mem, count, strings.len() as u32)?;
-    write_u32(
-        mem,
-        size,
-        u32::try_from(bytes).map_err(|_| Errno::OVERFLOW)?,
-    )
+    let bytes = strings
+        .iter()
+        .try_fold(0u32, |total, s| {
+            let len = u32::try_from(s.len()).ok()?;
+            total.checked_add(len)?.checked_add(1)
+        })
+        .ok_or(Errno::OVERFLOW)?;
+    let strings = u32::try_from(strings.len()).map_err(|_| Errno::OVERFLOW)?;
+    write_u32(mem, count, strings)?;
+    write_u32(mem, size, bytes)
 }
 
 /// The host clock for a WASI `clockid`.
@@ -95,9 +98,4 @@ pub fn proc_raise(_: &mut WasiCtx, _: &mut [u8], _: &Args) -> Result<(), Errno> 
 pub fn sched_yield(_: &mut WasiCtx, _: &mut [u8], _: &Args) -> Result<(), Errno> {
     std::thread::yield_now();
     Ok(())
-}
-
-/// `sock_accept`, `sock_recv`, `sock_send`, `sock_shutdown`: no sockets are ever granted.
-pub fn sock_unsupported(_: &mut WasiCtx, _: &mut [u8], _: &Args) -> Result<(), Errno> {
-    Err(Errno::NOTSUP)
 }

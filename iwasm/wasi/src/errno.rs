@@ -41,6 +41,7 @@ errnos! {
     NOSYS = 52, "Function not supported.";
     NOTDIR = 54, "Not a directory or a symbolic link to a directory.";
     NOTEMPTY = 55, "Directory not empty.";
+    NOTSOCK = 57, "Not a socket.";
     NOTSUP = 58, "Not supported.";
     NOTTY = 59, "Inappropriate I/O control operation.";
     NXIO = 60, "No such device or address.";
@@ -95,6 +96,7 @@ fn from_raw_os_error(code: i32) -> Errno {
         (E::NOSYS, Errno::NOSYS),
         (E::NOTDIR, Errno::NOTDIR),
         (E::NOTEMPTY, Errno::NOTEMPTY),
+        (E::NOTSOCK, Errno::NOTSOCK),
         (E::NOTSUP, Errno::NOTSUP),
         (E::OPNOTSUPP, Errno::NOTSUP),
         (E::NOTTY, Errno::NOTTY),

@@ -1,171 +1,172 @@
-//! The `path_*` functions. Every path is resolved by cap-std relative to a directory fd, so
-//! the guest cannot leave its preopened directories (`..`, absolute paths and symlinks
-//! pointing outside all fail with `ENOTCAPABLE`, checked and opened race-free).
+//! The `path_*` functions but `path_open` (in `open`). Every path is resolved by cap-std
+//! relative to a directory fd, so the guest cannot leave its preopened directories (`..`,
+//! absolute paths and symlinks pointing outside all fail with `ENOTCAPABLE`, checked and
+//! opened race-free). Each function first checks that the fd is a directory (`ENOTDIR`), then
+//! its rights (`ENOTCAPABLE`), then the path.
 
-use cap_fs_ext::{DirExt, FollowSymlinks, OpenOptionsFollowExt, OpenOptionsMaybeDirExt};
-use cap_std::fs::{Dir, OpenOptions};
+use std::os::unix::ffi::OsStrExt;
+
+use cap_fs_ext::{DirExt, SystemTimeSpec};
+use cap_std::fs::Dir;
 
 use super::errno::Errno;
-use super::fd::{fdflags, rights, write_filestat, Descriptor, Kind};
 use super::memory::{read_str, write_bytes, write_u32};
+use super::rights::{
+    PATH_CREATE_DIRECTORY, PATH_FILESTAT_GET, PATH_FILESTAT_SET_TIMES, PATH_LINK_SOURCE,
+    PATH_LINK_TARGET, PATH_READLINK, PATH_REMOVE_DIRECTORY, PATH_RENAME_SOURCE, PATH_RENAME_TARGET,
+    PATH_SYMLINK, PATH_UNLINK_FILE,
+};
+use super::stat::{filestat, times};
 use super::{Args, WasiCtx};
 
 /// `lookupflags`: follow a final symlink.
-const SYMLINK_FOLLOW: u32 = 1;
+pub const SYMLINK_FOLLOW: u32 = 1;
 
-/// `oflags` bits.
-const O_CREAT: u32 = 1;
-const O_DIRECTORY: u32 = 2;
-const O_EXCL: u32 = 4;
-const O_TRUNC: u32 = 8;
+/// The guest path at `(ptr, len)`: UTF-8 (`EILSEQ`) without NUL bytes (`EINVAL`).
+pub fn path_arg(mem: &[u8], ptr: u32, len: u32) -> Result<&str, Errno> {
+    let path = read_str(mem, ptr, len)?;
+    if path.contains('\0') {
+        return Err(Errno::INVAL);
+    }
+    Ok(path)
+}
 
-/// The directory fd `fd` and the guest path at `(ptr, len)`.
+/// `path` without its trailing slashes (`/` stays), and whether it had any: such a path
+/// names a directory (cap-std would drop or refuse the slash).
+fn split_trailing_slashes(path: &str) -> (&str, bool) {
+    let trimmed = path.trim_end_matches('/');
+    match trimmed.len() {
+        0 => (path, false),
+        n => (trimmed, n < path.len()),
+    }
+}
+
+/// `ENOTDIR` unless `meta` is a directory.
+fn require_dir(meta: &cap_std::fs::Metadata) -> Result<(), Errno> {
+    if meta.is_dir() {
+        Ok(())
+    } else {
+        Err(Errno::NOTDIR)
+    }
+}
+
+/// The directory fd `fd`, which must have the rights `need`, and the guest path at
+/// `(ptr, len)`.
 fn dir_and_path<'a>(
     ctx: &'a WasiCtx,
     mem: &'a [u8],
     fd: u32,
-    ptr: u32,
-    len: u32,
+    need: u64,
+    (ptr, len): (u32, u32),
 ) -> Result<(&'a Dir, &'a str), Errno> {
-    let dir = ctx.fds.get(fd)?.dir()?;
-    let path = read_str(mem, ptr, len)?;
-    Ok((dir, path))
-}
-
-/// `path_open(fd, dirflags, path, path_len, oflags, rights_base, rights_inheriting, fdflags,
-/// opened_fd)`.
-pub fn path_open(ctx: &mut WasiCtx, mem: &mut [u8], a: &Args) -> Result<(), Errno> {
-    let (fd, dirflags, oflags) = (a.u32(0), a.u32(1), a.u32(4));
-    let (want_base, want_inheriting, flags) = (a.u64(5), a.u64(6), a.u32(7) as u16);
-    let (dir, path) = dir_and_path(ctx, mem, fd, a.u32(2), a.u32(3))?;
-    let parent = ctx.fds.get(fd)?;
-    let follow = if dirflags & SYMLINK_FOLLOW != 0 {
-        FollowSymlinks::Yes
-    } else {
-        FollowSymlinks::No
-    };
-    let kind = if oflags & O_DIRECTORY != 0 {
-        if oflags & (O_CREAT | O_EXCL | O_TRUNC) != 0 {
-            return Err(Errno::INVAL);
-        }
-        Kind::Dir(match follow {
-            FollowSymlinks::Yes => dir.open_dir(path)?,
-            FollowSymlinks::No => dir.open_dir_nofollow(path)?,
-        })
-    } else {
-        let mut read = want_base & (rights::FD_READ | rights::FD_READDIR) != 0;
-        let mut write = want_base
-            & (rights::FD_WRITE | rights::FD_ALLOCATE | rights::FD_FILESTAT_SET_SIZE)
-            != 0;
-        if oflags & (O_CREAT | O_TRUNC) != 0 {
-            write = true;
-        }
-        if !read && !write {
-            read = true;
-        }
-        let mut opts = OpenOptions::new();
-        opts.read(read)
-            .write(write)
-            .append(flags & fdflags::APPEND != 0)
-            .create(oflags & O_CREAT != 0)
-            .create_new(oflags & O_CREAT != 0 && oflags & O_EXCL != 0)
-            .truncate(oflags & O_TRUNC != 0)
-            .follow(follow)
-            .maybe_dir(true);
-        let file = dir.open_with(path, &opts)?.into_std();
-        if file.metadata()?.is_dir() {
-            Kind::Dir(Dir::from_std_file(file))
-        } else {
-            Kind::File(file)
-        }
-    };
-    let (base_mask, inheriting) = match kind {
-        Kind::Dir(_) => (rights::DIR, parent.rights_inheriting),
-        _ => (rights::FILE, parent.rights_inheriting),
-    };
-    let descriptor = Descriptor {
-        kind,
-        preopen: None,
-        rights_base: want_base & base_mask & parent.rights_inheriting,
-        rights_inheriting: want_inheriting & inheriting,
-        flags,
-    };
-    let new_fd = ctx.fds.insert_from(3, descriptor);
-    write_u32(mem, a.u32(8), new_fd)
+    let dir = ctx.fds.get(fd)?.dir(need)?;
+    Ok((dir, path_arg(mem, ptr, len)?))
 }
 
 /// `path_create_directory(fd, path, path_len)`.
 pub fn path_create_directory(ctx: &mut WasiCtx, mem: &mut [u8], a: &Args) -> Result<(), Errno> {
-    let (dir, path) = dir_and_path(ctx, mem, a.u32(0), a.u32(1), a.u32(2))?;
-    Ok(dir.create_dir(path)?)
+    let path = (a.u32(1), a.u32(2));
+    let (dir, path) = dir_and_path(ctx, mem, a.u32(0), PATH_CREATE_DIRECTORY, path)?;
+    Ok(dir.create_dir(split_trailing_slashes(path).0)?)
 }
 
-/// `path_remove_directory(fd, path, path_len)`.
+/// `path_remove_directory(fd, path, path_len)`: an empty directory (a trailing slash is
+/// fine); anything else is `ENOTDIR`.
 pub fn path_remove_directory(ctx: &mut WasiCtx, mem: &mut [u8], a: &Args) -> Result<(), Errno> {
-    let (dir, path) = dir_and_path(ctx, mem, a.u32(0), a.u32(1), a.u32(2))?;
-    Ok(dir.remove_dir(path)?)
+    let path = (a.u32(1), a.u32(2));
+    let (dir, path) = dir_and_path(ctx, mem, a.u32(0), PATH_REMOVE_DIRECTORY, path)?;
+    Ok(dir.remove_dir(split_trailing_slashes(path).0)?)
 }
 
-/// `path_unlink_file(fd, path, path_len)`: removes a file or a symlink (never its target).
+/// `path_unlink_file(fd, path, path_len)`: removes a file or a symlink (never its target);
+/// a directory is `EISDIR`, a file named with a trailing slash `ENOTDIR`.
 pub fn path_unlink_file(ctx: &mut WasiCtx, mem: &mut [u8], a: &Args) -> Result<(), Errno> {
-    let (dir, path) = dir_and_path(ctx, mem, a.u32(0), a.u32(1), a.u32(2))?;
+    let path = (a.u32(1), a.u32(2));
+    let (dir, path) = dir_and_path(ctx, mem, a.u32(0), PATH_UNLINK_FILE, path)?;
     Ok(dir.remove_file_or_symlink(path)?)
 }
 
-/// `path_rename(fd, old_path, old_len, new_fd, new_path, new_len)`.
+/// `path_rename(fd, old_path, old_len, new_fd, new_path, new_len)`: with a trailing slash on
+/// either path, the source must be a directory (`ENOTDIR`).
 pub fn path_rename(ctx: &mut WasiCtx, mem: &mut [u8], a: &Args) -> Result<(), Errno> {
-    let (from_dir, from) = dir_and_path(ctx, mem, a.u32(0), a.u32(1), a.u32(2))?;
-    let (to_dir, to) = dir_and_path(ctx, mem, a.u32(3), a.u32(4), a.u32(5))?;
+    let old = (a.u32(1), a.u32(2));
+    let new = (a.u32(4), a.u32(5));
+    let (from_dir, from) = dir_and_path(ctx, mem, a.u32(0), PATH_RENAME_SOURCE, old)?;
+    let (to_dir, to) = dir_and_path(ctx, mem, a.u32(3), PATH_RENAME_TARGET, new)?;
+    let (from, from_slash) = split_trailing_slashes(from);
+    let (to, to_slash) = split_trailing_slashes(to);
+    if from_slash || to_slash {
+        require_dir(&from_dir.symlink_metadata(from)?)?;
+    }
     Ok(from_dir.rename(from, to_dir, to)?)
 }
 
-/// `path_link(old_fd, old_flags, old_path, old_len, new_fd, new_path, new_len)`.
+/// `path_link(old_fd, old_flags, old_path, old_len, new_fd, new_path, new_len)`: links the
+/// entry itself (a symlink stays a symlink); `SYMLINK_FOLLOW` is `EINVAL`, as in other
+/// preview 1 runtimes (Linux cannot follow the source race-free).
 pub fn path_link(ctx: &mut WasiCtx, mem: &mut [u8], a: &Args) -> Result<(), Errno> {
-    let (from_dir, from) = dir_and_path(ctx, mem, a.u32(0), a.u32(2), a.u32(3))?;
-    let (to_dir, to) = dir_and_path(ctx, mem, a.u32(4), a.u32(5), a.u32(6))?;
+    let old = (a.u32(2), a.u32(3));
+    let new = (a.u32(5), a.u32(6));
+    let (from_dir, from) = dir_and_path(ctx, mem, a.u32(0), PATH_LINK_SOURCE, old)?;
+    let (to_dir, to) = dir_and_path(ctx, mem, a.u32(4), PATH_LINK_TARGET, new)?;
+    if a.u32(1) & SYMLINK_FOLLOW != 0 {
+        return Err(Errno::INVAL);
+    }
     Ok(from_dir.hard_link(from, to_dir, to)?)
 }
 
 /// `path_symlink(old_path, old_len, fd, new_path, new_len)`: the link's contents are not
 /// checked here; following it later is (a link pointing outside leads nowhere).
 pub fn path_symlink(ctx: &mut WasiCtx, mem: &mut [u8], a: &Args) -> Result<(), Errno> {
-    let target = read_str(mem, a.u32(0), a.u32(1))?;
-    let (dir, link) = dir_and_path(ctx, mem, a.u32(2), a.u32(3), a.u32(4))?;
+    let target = path_arg(mem, a.u32(0), a.u32(1))?;
+    let link = (a.u32(3), a.u32(4));
+    let (dir, link) = dir_and_path(ctx, mem, a.u32(2), PATH_SYMLINK, link)?;
     Ok(DirExt::symlink(dir, target, link)?)
 }
 
 /// `path_readlink(fd, path, path_len, buf, buf_len, bufused)`: the contents, truncated to the
 /// buffer.
 pub fn path_readlink(ctx: &mut WasiCtx, mem: &mut [u8], a: &Args) -> Result<(), Errno> {
-    let (dir, path) = dir_and_path(ctx, mem, a.u32(0), a.u32(1), a.u32(2))?;
+    let path = (a.u32(1), a.u32(2));
+    let (dir, path) = dir_and_path(ctx, mem, a.u32(0), PATH_READLINK, path)?;
     let target = dir.read_link_contents(path)?;
-    use std::os::unix::ffi::OsStrExt;
     let bytes = target.as_os_str().as_bytes();
-    let n = bytes.len().min(a.u32(4) as usize);
-    let bytes = bytes[..n].to_vec();
+    let bytes = bytes[..bytes.len().min(a.u32(4) as usize)].to_vec();
     write_bytes(mem, a.u32(3), &bytes)?;
-    write_u32(mem, a.u32(5), n as u32)
+    // At most `buf_len`, a u32.
+    write_u32(mem, a.u32(5), bytes.len() as u32)
 }
 
-/// `path_filestat_get(fd, flags, path, path_len, filestat)`.
+/// `path_filestat_get(fd, flags, path, path_len, filestat)`: of the symlink itself unless
+/// `SYMLINK_FOLLOW` or a trailing slash (which also requires a directory).
 pub fn path_filestat_get(ctx: &mut WasiCtx, mem: &mut [u8], a: &Args) -> Result<(), Errno> {
-    let (dir, path) = dir_and_path(ctx, mem, a.u32(0), a.u32(2), a.u32(3))?;
-    let meta = if a.u32(1) & SYMLINK_FOLLOW != 0 {
+    let path = (a.u32(2), a.u32(3));
+    let (dir, path) = dir_and_path(ctx, mem, a.u32(0), PATH_FILESTAT_GET, path)?;
+    let (path, slash) = split_trailing_slashes(path);
+    let meta = if a.u32(1) & SYMLINK_FOLLOW != 0 || slash {
         dir.metadata(path)?
     } else {
         dir.symlink_metadata(path)?
     };
-    write_filestat(mem, a.u32(4), &meta)
+    if slash {
+        require_dir(&meta)?;
+    }
+    write_bytes(mem, a.u32(4), &filestat(&meta))
 }
 
-/// `path_filestat_set_times(fd, flags, path, path_len, atim, mtim, fst_flags)`.
+/// `path_filestat_set_times(fd, flags, path, path_len, atim, mtim, fst_flags)`: of the
+/// symlink itself unless `SYMLINK_FOLLOW`.
 pub fn path_filestat_set_times(ctx: &mut WasiCtx, mem: &mut [u8], a: &Args) -> Result<(), Errno> {
-    let (dir, path) = dir_and_path(ctx, mem, a.u32(0), a.u32(2), a.u32(3))?;
-    let (atime, mtime) = super::fd::times(a.u64(4), a.u64(5), a.u32(6))?;
-    let spec = |t: Option<cap_std::time::SystemTime>| t.map(cap_fs_ext::SystemTimeSpec::Absolute);
+    let path = (a.u32(2), a.u32(3));
+    let (dir, path) = dir_and_path(ctx, mem, a.u32(0), PATH_FILESTAT_SET_TIMES, path)?;
+    let (atime, mtime) = times(a.u64(4), a.u64(5), a.u32(6))?;
+    let (atime, mtime) = (
+        atime.map(SystemTimeSpec::Absolute),
+        mtime.map(SystemTimeSpec::Absolute),
+    );
     if a.u32(1) & SYMLINK_FOLLOW != 0 {
-        Ok(dir.set_times(path, spec(atime), spec(mtime))?)
+        Ok(dir.set_times(path, atime, mtime)?)
     } else {
-        Ok(dir.set_symlink_times(path, spec(atime), spec(mtime))?)
+        Ok(dir.set_symlink_times(path, atime, mtime)?)
     }
 }

@@ -32,8 +32,13 @@
 //! directories. Paths are resolved by [`cap_std`], which refuses `..` past the preopen,
 //! absolute paths and symlinks leading outside (the guest sees `ENOTCAPABLE`), race-free.
 //!
+//! **Rights.** Every function checks the descriptor's kind, access mode and [`rights`]
+//! (`ENOTCAPABLE`), and rights only shrink; the [`rights`] module lists what each function
+//! checks.
+//!
 //! Guest memory is accessed only through the calling instance's memory, bounds-checked: a bad
-//! pointer is `EFAULT`, never a panic.
+//! pointer is `EFAULT`, never a panic. Every guest length, count and offset is computed
+//! overflow-checked (`EFAULT`, `EINVAL`, `EOVERFLOW`), in debug and release builds alike.
 
 #![warn(missing_docs)]
 
@@ -42,7 +47,14 @@ mod errno;
 mod fd;
 mod fs;
 mod memory;
+mod open;
 mod poll;
+mod readdir;
+mod readwrite;
+pub mod rights;
+mod sock;
+mod stat;
+mod table;
 #[cfg(test)]
 mod tests;
 
@@ -56,7 +68,7 @@ use std::rc::Rc;
 use iwasm::{Caller, Func, FuncType, Linker, Store, Trap, ValType, Value};
 
 pub use errno::Errno;
-use fd::{Descriptor, FdTable};
+use table::{Descriptor, FdTable};
 
 /// The WASI module name every function is defined under.
 pub const MODULE: &str = "wasi_snapshot_preview1";
@@ -126,7 +138,8 @@ impl WasiCtxBuilder {
         for (host, guest) in &self.preopens {
             let dir = cap_std::fs::Dir::open_ambient_dir(host, cap_std::ambient_authority())
                 .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", host.display())))?;
-            fds.insert_from(3, Descriptor::preopen(dir, guest.clone()));
+            fds.insert_from(3, Descriptor::preopen(dir, guest.clone()))
+                .map_err(|_| io::Error::other("too many preopened directories"))?;
         }
         Ok(WasiCtx {
             args: self.args.clone(),
@@ -191,10 +204,10 @@ pub fn add_to_linker(linker: &mut Linker, store: &mut Store, ctx: WasiCtx) -> Rc
         ("random_get", "ii", clock::random_get),
         ("proc_raise", "i", clock::proc_raise),
         ("sched_yield", "", clock::sched_yield),
-        ("sock_accept", "iii", clock::sock_unsupported),
-        ("sock_recv", "iiiiii", clock::sock_unsupported),
-        ("sock_send", "iiiii", clock::sock_unsupported),
-        ("sock_shutdown", "ii", clock::sock_unsupported),
+        ("sock_accept", "iii", sock::sock_call),
+        ("sock_recv", "iiiiii", sock::sock_call),
+        ("sock_send", "iiiii", sock::sock_call),
+        ("sock_shutdown", "ii", sock::sock_call),
         ("fd_advise", "iIIi", fd::fd_advise),
         ("fd_allocate", "iII", fd::fd_allocate),
         ("fd_close", "i", fd::fd_close),
@@ -205,17 +218,17 @@ pub fn add_to_linker(linker: &mut Linker, store: &mut Store, ctx: WasiCtx) -> Rc
         ("fd_filestat_get", "ii", fd::fd_filestat_get),
         ("fd_filestat_set_size", "iI", fd::fd_filestat_set_size),
         ("fd_filestat_set_times", "iIIi", fd::fd_filestat_set_times),
-        ("fd_pread", "iiiIi", fd::fd_pread),
+        ("fd_pread", "iiiIi", readwrite::fd_pread),
         ("fd_prestat_get", "ii", fd::fd_prestat_get),
         ("fd_prestat_dir_name", "iii", fd::fd_prestat_dir_name),
-        ("fd_pwrite", "iiiIi", fd::fd_pwrite),
-        ("fd_read", "iiii", fd::fd_read),
-        ("fd_readdir", "iiiIi", fd::fd_readdir),
+        ("fd_pwrite", "iiiIi", readwrite::fd_pwrite),
+        ("fd_read", "iiii", readwrite::fd_read),
+        ("fd_readdir", "iiiIi", readdir::fd_readdir),
         ("fd_renumber", "ii", fd::fd_renumber),
-        ("fd_seek", "iIii", fd::fd_seek),
+        ("fd_seek", "iIii", readwrite::fd_seek),
         ("fd_sync", "i", fd::fd_sync),
-        ("fd_tell", "ii", fd::fd_tell),
-        ("fd_write", "iiii", fd::fd_write),
+        ("fd_tell", "ii", readwrite::fd_tell),
+        ("fd_write", "iiii", readwrite::fd_write),
         ("path_create_directory", "iii", fs::path_create_directory),
         ("path_filestat_get", "iiiii", fs::path_filestat_get),
         (
@@ -224,7 +237,7 @@ pub fn add_to_linker(linker: &mut Linker, store: &mut Store, ctx: WasiCtx) -> Rc
             fs::path_filestat_set_times,
         ),
         ("path_link", "iiiiiii", fs::path_link),
-        ("path_open", "iiiiiIIii", fs::path_open),
+        ("path_open", "iiiiiIIii", open::path_open),
         ("path_readlink", "iiiiii", fs::path_readlink),
         ("path_remove_directory", "iii", fs::path_remove_directory),
         ("path_rename", "iiiiii", fs::path_rename),

@@ -1,5 +1,6 @@
 //! `poll_oneoff`: clock subscriptions (relative or absolute), and `fd_read`/`fd_write`
-//! readiness. Files, stdout and stderr are always ready; stdin is polled on the host.
+//! readiness (with `POLL_FD_READWRITE`). Files, stdout and stderr are always ready; stdin is
+//! polled on the host.
 
 use std::time::Duration;
 
@@ -7,8 +8,9 @@ use rustix::event::{PollFd, PollFlags};
 
 use super::clock::now;
 use super::errno::Errno;
-use super::fd::Kind;
-use super::memory::{read_u16, read_u32, read_u64, slice, write_bytes, write_u32};
+use super::memory::{slice, write_bytes, write_u32};
+use super::rights::POLL_FD_READWRITE;
+use super::table::Stream;
 use super::{Args, WasiCtx};
 
 /// `eventtype` values.
@@ -38,26 +40,34 @@ impl Event {
     }
 }
 
-/// `poll_oneoff(in, out, nsubscriptions, nevents)`.
+/// A little-endian integer of `N` bytes at `at` in a subscription record.
+fn field<const N: usize>(record: &[u8], at: usize) -> [u8; N] {
+    let mut bytes = [0; N];
+    bytes.copy_from_slice(&record[at..at + N]);
+    bytes
+}
+
+/// `poll_oneoff(in, out, nsubscriptions, nevents)`. No subscription is `EINVAL`; a count
+/// whose subscriptions or events do not fit in memory is `EFAULT`, before anything happens.
 pub fn poll_oneoff(ctx: &mut WasiCtx, mem: &mut [u8], a: &Args) -> Result<(), Errno> {
     let (subs_ptr, out, count) = (a.u32(0), a.u32(1), a.u32(2));
     if count == 0 {
         return Err(Errno::INVAL);
     }
+    slice(mem, out, count.checked_mul(32).ok_or(Errno::FAULT)?)?;
     let subs = slice(mem, subs_ptr, count.checked_mul(48).ok_or(Errno::FAULT)?)?;
     let mut ready = Vec::new();
     let mut stdin_waiters = Vec::new();
     // (userdata, nanoseconds from now)
     let mut timers: Vec<(u64, u64)> = Vec::new();
-    for i in 0..count {
-        let at = subs_ptr + i * 48;
-        let userdata = read_u64(subs, at - subs_ptr)?;
-        let tag = subs[(at - subs_ptr + 8) as usize];
+    for record in subs.chunks_exact(48) {
+        let userdata = u64::from_le_bytes(field(record, 0));
+        let tag = record[8];
         match tag {
             CLOCK => {
-                let id = read_u32(subs, at - subs_ptr + 16)?;
-                let timeout = read_u64(subs, at - subs_ptr + 24)?;
-                let flags = read_u16(subs, at - subs_ptr + 40)?;
+                let id = u32::from_le_bytes(field(record, 16));
+                let timeout = u64::from_le_bytes(field(record, 24));
+                let flags = u16::from_le_bytes(field(record, 40));
                 let result = now(id).map(|current| {
                     if flags & ABSTIME != 0 {
                         timeout.saturating_sub(current)
@@ -76,27 +86,27 @@ pub fn poll_oneoff(ctx: &mut WasiCtx, mem: &mut [u8], a: &Args) -> Result<(), Er
                 }
             }
             FD_READ | FD_WRITE => {
-                let fd = read_u32(subs, at - subs_ptr + 16)?;
+                let fd = u32::from_le_bytes(field(record, 16));
                 let mut event = Event {
                     userdata,
                     error: 0,
                     kind: tag,
                     nbytes: 0,
                 };
-                match ctx.fds.get(fd).map(|d| &d.kind) {
-                    Ok(Kind::Stdin) if tag == FD_READ => {
+                let stream = ctx.fds.get(fd).and_then(|d| d.stream(POLL_FD_READWRITE));
+                match stream {
+                    Ok(Stream::Stdin) if tag == FD_READ => {
                         stdin_waiters.push(event);
                         continue;
                     }
-                    Ok(Kind::File(f)) => {
+                    Ok(Stream::File(mut f)) => {
                         if tag == FD_READ {
                             let len = f.metadata().map(|m| m.len()).unwrap_or(0);
-                            let mut f = f;
                             let pos = std::io::Seek::stream_position(&mut f).unwrap_or(len);
                             event.nbytes = len.saturating_sub(pos);
                         }
                     }
-                    Ok(Kind::Stdout | Kind::Stderr) if tag == FD_WRITE => {}
+                    Ok(Stream::Stdout | Stream::Stderr) if tag == FD_WRITE => {}
                     Ok(_) => event.error = Errno::BADF.0,
                     Err(e) => event.error = e.0,
                 }
@@ -144,8 +154,8 @@ pub fn poll_oneoff(ctx: &mut WasiCtx, mem: &mut [u8], a: &Args) -> Result<(), Er
             }
         }
     }
-    for (i, event) in ready.iter().enumerate() {
-        write_bytes(mem, out + 32 * i as u32, &event.bytes())?;
-    }
+    // At most one event per subscription: they fit in the `out` checked above.
+    let events: Vec<u8> = ready.iter().flat_map(Event::bytes).collect();
+    write_bytes(mem, out, &events)?;
     write_u32(mem, a.u32(3), ready.len() as u32)
 }

@@ -60,7 +60,7 @@ impl Guest {
             Value::I32(0),
             Value::I32(0),
         ];
-        self.call(fs::path_open, &args)?;
+        self.call(open::path_open, &args)?;
         Ok(memory::read_u32(&self.mem, 0).unwrap())
     }
 
@@ -70,8 +70,8 @@ impl Guest {
     }
 }
 
-const READ: u64 = fd::rights::FD_READ;
-const WRITE: u64 = fd::rights::FD_WRITE;
+const READ: u64 = rights::FD_READ;
+const WRITE: u64 = rights::FD_WRITE;
 const FOLLOW: i32 = 1;
 const CREAT_TRUNC: i32 = 1 | 8;
 
@@ -134,7 +134,7 @@ fn sandbox_refuses_dotdot_absolute_and_escaping_symlinks() {
     let (p2, l2) = g.put(2048, "linked.txt");
     let args = [
         Value::I32(PREOPEN),
-        Value::I32(FOLLOW),
+        Value::I32(0),
         p1,
         l1,
         Value::I32(PREOPEN),
@@ -206,7 +206,7 @@ fn bad_pointers_are_efault_and_bad_fds_ebadf() {
     // No stdio was inherited.
     assert_eq!(
         g.call(
-            fd::fd_write,
+            readwrite::fd_write,
             &[Value::I32(1), Value::I32(0), Value::I32(0), Value::I32(8)]
         ),
         Err(Errno::BADF)
@@ -214,5 +214,70 @@ fn bad_pointers_are_efault_and_bad_fds_ebadf() {
     let (p, _) = g.put(1024, "x");
     let args = [Value::I32(PREOPEN), p, Value::I32(70000)];
     assert_eq!(g.call(fs::path_create_directory, &args), Err(Errno::FAULT));
+    std::fs::remove_dir_all(&root).unwrap();
+}
+
+#[test]
+fn rights_are_checked_and_only_shrink() {
+    let root = temp_dir("rights");
+    let mut g = Guest::new(&root);
+    let fdstat = |g: &mut Guest, fd: u32| {
+        g.call(fd::fd_fdstat_get, &[Value::I32(fd as i32), Value::I32(100)])
+            .unwrap();
+        let rights = |at: usize| u64::from_le_bytes(g.mem[at..at + 8].try_into().unwrap());
+        (rights(108), rights(116))
+    };
+    let set_rights = |g: &mut Guest, fd: u32, base: u64, inheriting: u64| {
+        let args = [
+            Value::I32(fd as i32),
+            Value::I64(base as i64),
+            Value::I64(inheriting as i64),
+        ];
+        g.call(fd::fd_fdstat_set_rights, &args)
+    };
+    // A file gets what it asks for plus what does not depend on the access mode, never path
+    // rights, and passes nothing on.
+    let fd = g
+        .open("f", 0, CREAT_TRUNC, READ | rights::PATH_OPEN)
+        .unwrap();
+    let (base, inheriting) = fdstat(&mut g, fd);
+    assert_eq!(base & (READ | WRITE), READ);
+    assert_ne!(base & rights::FD_TELL, 0);
+    assert_eq!(base & rights::PATH_OPEN, 0);
+    assert_eq!(inheriting, 0);
+    // Reading is allowed; writing is EBADF (not opened for it); once FD_READ is dropped,
+    // reading is ENOTCAPABLE; rights never grow back.
+    let iov = [
+        Value::I32(fd as i32),
+        Value::I32(200),
+        Value::I32(1),
+        Value::I32(208),
+    ];
+    g.mem[200..208].copy_from_slice(&[0, 4, 0, 0, 4, 0, 0, 0]);
+    assert_eq!(g.call(readwrite::fd_read, &iov), Ok(()));
+    assert_eq!(g.call(readwrite::fd_write, &iov), Err(Errno::BADF));
+    assert_eq!(set_rights(&mut g, fd, base & !READ, 0), Ok(()));
+    assert_eq!(g.call(readwrite::fd_read, &iov), Err(Errno::NOTCAPABLE));
+    assert_eq!(set_rights(&mut g, fd, base, 0), Err(Errno::NOTCAPABLE));
+    // A directory never gets file I/O rights; its inheriting rights bound what is opened
+    // below it, and truncating needs PATH_FILESTAT_SET_SIZE on it.
+    let (dir_base, dir_inheriting) = fdstat(&mut g, PREOPEN as u32);
+    assert_eq!(dir_base & (READ | WRITE | rights::FD_SEEK), 0);
+    assert_eq!(
+        set_rights(&mut g, PREOPEN as u32, dir_base, dir_inheriting & !WRITE),
+        Ok(())
+    );
+    assert_eq!(g.open("f", 0, 0, WRITE), Err(Errno::NOTCAPABLE));
+    assert!(g.open("f", 0, 0, READ).is_ok());
+    let no_truncate = dir_base & !rights::PATH_FILESTAT_SET_SIZE;
+    assert_eq!(set_rights(&mut g, PREOPEN as u32, no_truncate, 0), Ok(()));
+    assert_eq!(g.open("f", 0, 8, 0), Err(Errno::NOTCAPABLE));
+    // Path functions check the directory's rights too.
+    assert_eq!(set_rights(&mut g, PREOPEN as u32, 0, 0), Ok(()));
+    assert_eq!(
+        g.path_op(fs::path_create_directory, "d"),
+        Err(Errno::NOTCAPABLE)
+    );
+    assert_eq!(g.path_op(fs::path_unlink_file, "f"), Err(Errno::NOTCAPABLE));
     std::fs::remove_dir_all(&root).unwrap();
 }

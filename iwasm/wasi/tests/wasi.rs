@@ -29,6 +29,14 @@ const IMPORTS: &[(&str, &str)] = &[
     ("path_unlink_file", "iii"),
     ("path_create_directory", "iii"),
     ("poll_oneoff", "iiii"),
+    ("fd_pread", "iiiIi"),
+    ("fd_pwrite", "iiiIi"),
+    ("fd_fdstat_get", "ii"),
+    ("fd_allocate", "iII"),
+    ("fd_filestat_set_size", "iI"),
+    ("path_filestat_get", "iiiii"),
+    ("clock_res_get", "ii"),
+    ("sock_shutdown", "ii"),
 ];
 
 /// The module: every import, a wrapper `w_<name>` for each, and memory.
@@ -359,4 +367,203 @@ fn proc_exit_status() {
         Err(Error::Trap(trap)) => assert_eq!(trap.exit_code(), Some(3)),
         other => panic!("expected an exit trap, got {other:?}"),
     }
+}
+
+const EFAULT: i32 = 21;
+const EINVAL: i32 = 28;
+const EFBIG: i32 = 22;
+const EBADF: i32 = 8;
+
+#[test]
+fn hostile_arguments_are_error_codes() {
+    let root = temp_dir("hostile");
+    let mut builder = WasiCtxBuilder::new();
+    builder.args(["prog", "a", "bc"]).env("K", "v");
+    builder.preopened_dir(&root, "/work");
+    let mut g = Guest::new(&builder);
+    let rights = READ_WRITE | (1 << 8) | (1 << 22); // and FD_ALLOCATE, FD_FILESTAT_SET_SIZE
+    let fd = g.open("f.txt", CREAT | TRUNC, rights, 0).unwrap() as i32;
+    // A sentinel at address 0: a wrapped-around access would land there.
+    g.put(0, &[0xaa; 64]);
+    // Two iovecs of 2 GiB (their total overflows a u32), one at the end of memory, one
+    // wrapping around the address space.
+    g.put(100, &[0, 0, 0, 0, 0, 0, 0, 0x80, 0, 0, 0, 0, 0, 0, 0, 0x80]);
+    g.put(200, &[0xff, 0xff, 0, 0, 2, 0, 0, 0]);
+    g.put(300, &[0xfe, 0xff, 0xff, 0xff, 8, 0, 0, 0]);
+    g.put(400, &[0x00, 0x10, 0, 0, 4, 0, 0, 0]); // a good one: 4 bytes at 4096
+    g.put(500, b"f.txt");
+    g.put(600, b"g.txt");
+    let end = 65536;
+    let max = -1; // u32::MAX
+    let i = Value::I32;
+    let l = Value::I64;
+    let cases: Vec<(&str, Vec<Value>, &[i32])> = vec![
+        ("fd_write", vec![i(fd), i(100), i(2), i(3000)], &[EINVAL]),
+        (
+            "fd_write",
+            vec![i(fd), i(end - 4), i(1), i(3000)],
+            &[EFAULT],
+        ),
+        ("fd_write", vec![i(fd), i(100), i(max), i(3000)], &[EFAULT]),
+        ("fd_write", vec![i(fd), i(200), i(1), i(3000)], &[EFAULT]),
+        ("fd_write", vec![i(fd), i(300), i(1), i(3000)], &[EFAULT]),
+        ("fd_write", vec![i(fd), i(400), i(1), i(max - 1)], &[EFAULT]),
+        ("fd_read", vec![i(fd), i(100), i(2), i(3000)], &[EINVAL]),
+        ("fd_read", vec![i(fd), i(300), i(1), i(3000)], &[EFAULT]),
+        (
+            "fd_pread",
+            vec![i(fd), i(400), i(1), l(-1), i(3000)],
+            &[EINVAL],
+        ),
+        (
+            "fd_pwrite",
+            vec![i(fd), i(400), i(1), l(-1), i(3000)],
+            &[EINVAL],
+        ),
+        (
+            "fd_pwrite",
+            vec![i(fd), i(100), i(2), l(0), i(3000)],
+            &[EINVAL],
+        ),
+        (
+            "fd_seek",
+            vec![i(fd), l(i64::MIN), i(1), i(3000)],
+            &[EINVAL],
+        ),
+        ("fd_seek", vec![i(fd), l(0), i(1), i(max - 3)], &[EFAULT]),
+        ("fd_allocate", vec![i(fd), l(-1), l(2)], &[EFBIG]),
+        ("fd_filestat_set_size", vec![i(fd), l(-1)], &[EINVAL, EFBIG]),
+        ("fd_fdstat_get", vec![i(fd), i(max - 3)], &[EFAULT]),
+        ("fd_fdstat_get", vec![i(fd), i(end - 23)], &[EFAULT]),
+        ("fd_filestat_get", vec![i(fd), i(end - 63)], &[EFAULT]),
+        ("fd_prestat_get", vec![i(3), i(max - 3)], &[EFAULT]),
+        (
+            "fd_prestat_dir_name",
+            vec![i(3), i(end - 2), i(5)],
+            &[EFAULT],
+        ),
+        ("fd_prestat_dir_name", vec![i(3), i(max), i(5)], &[EFAULT]),
+        (
+            "fd_readdir",
+            vec![i(3), i(end - 10), i(max), l(0), i(3000)],
+            &[EFAULT],
+        ),
+        (
+            "fd_readdir",
+            vec![i(3), i(1000), i(100), l(-1), i(max)],
+            &[EFAULT],
+        ),
+        (
+            "path_open",
+            vec![i(3), i(0), i(500), i(max), i(0), l(0), l(0), i(0), i(3000)],
+            &[EFAULT],
+        ),
+        (
+            "path_open",
+            vec![i(3), i(0), i(max), i(2), i(0), l(0), l(0), i(0), i(3000)],
+            &[EFAULT],
+        ),
+        (
+            "path_open",
+            vec![i(max), i(0), i(500), i(5), i(0), l(0), l(0), i(0), i(3000)],
+            &[EBADF],
+        ),
+        (
+            "path_open",
+            vec![i(3), i(0), i(500), i(5), i(-1), l(0), l(0), i(0), i(3000)],
+            &[EINVAL],
+        ),
+        (
+            "path_open",
+            vec![i(3), i(0), i(500), i(5), i(0), l(0), l(0), i(-1), i(3000)],
+            &[EINVAL],
+        ),
+        (
+            "path_filestat_get",
+            vec![i(3), i(0), i(500), i(5), i(end - 1)],
+            &[EFAULT],
+        ),
+        (
+            "path_create_directory",
+            vec![i(3), i(end - 1), i(2)],
+            &[EFAULT],
+        ),
+        (
+            "path_rename",
+            vec![i(3), i(500), i(5), i(3), i(max), i(max)],
+            &[EFAULT],
+        ),
+        ("path_unlink_file", vec![i(3), i(max), i(1)], &[EFAULT]),
+        ("args_sizes_get", vec![i(end - 2), i(3000)], &[EFAULT]),
+        ("args_get", vec![i(end - 4), i(1000)], &[EFAULT]),
+        ("args_get", vec![i(max - 3), i(1000)], &[EFAULT]),
+        ("args_get", vec![i(1000), i(max - 3)], &[EFAULT]),
+        ("environ_get", vec![i(1000), i(max)], &[EFAULT]),
+        ("environ_sizes_get", vec![i(3000), i(max)], &[EFAULT]),
+        ("clock_time_get", vec![i(1), l(0), i(end - 7)], &[EFAULT]),
+        ("clock_res_get", vec![i(1), i(max)], &[EFAULT]),
+        ("clock_res_get", vec![i(max), i(3000)], &[EINVAL]),
+        ("random_get", vec![i(max), i(2)], &[EFAULT]),
+        ("random_get", vec![i(end), i(max)], &[EFAULT]),
+        (
+            "poll_oneoff",
+            vec![i(1000), i(2000), i(max), i(3000)],
+            &[EFAULT],
+        ),
+        (
+            "poll_oneoff",
+            vec![i(1000), i(2000), i(0x0555_5556), i(3000)],
+            &[EFAULT],
+        ),
+        (
+            "poll_oneoff",
+            vec![i(1000), i(end - 16), i(1), i(3000)],
+            &[EFAULT],
+        ),
+        (
+            "poll_oneoff",
+            vec![i(end - 40), i(2000), i(1), i(3000)],
+            &[EFAULT],
+        ),
+        (
+            "poll_oneoff",
+            vec![i(1000), i(2000), i(0), i(3000)],
+            &[EINVAL],
+        ),
+        ("sock_shutdown", vec![i(max), i(1)], &[EBADF]),
+        ("fd_close", vec![i(max)], &[EBADF]),
+    ];
+    let mut wrong = Vec::new();
+    for (name, args, expected) in &cases {
+        let errno = g.call(name, args);
+        if !expected.contains(&errno) {
+            wrong.push(format!("{name}{args:?} = {errno}, expected {expected:?}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    assert_eq!(g.get(0, 64), [0xaa; 64], "nothing written at address 0");
+    // Nothing above went through: the file is empty, and the fd still works.
+    assert_eq!(g.write(fd as u32, b"ok"), 2);
+    assert_eq!(std::fs::read(root.join("f.txt")).unwrap(), b"ok");
+    assert!(
+        !root.join("g.txt").exists(),
+        "no file created for a bad opened_fd pointer"
+    );
+    std::fs::remove_dir_all(&root).unwrap();
+}
+
+/// What the official suite's AssemblyScript cases check: sizes with no arguments or
+/// variables, `fd_write` to a closed fd, `random_get` of nothing.
+#[test]
+fn assemblyscript_cases() {
+    let mut g = Guest::new(&WasiCtxBuilder::new());
+    assert_eq!(g.call("args_sizes_get", &[0, 4].map(Value::I32)), 0);
+    assert_eq!((g.u32(0), g.u32(4)), (0, 0));
+    assert_eq!(g.call("environ_sizes_get", &[0, 4].map(Value::I32)), 0);
+    assert_eq!((g.u32(0), g.u32(4)), (0, 0));
+    g.put(100, &[0, 2, 0, 0, 5, 0, 0, 0]);
+    assert_eq!(g.call("fd_write", &[1, 100, 1, 8].map(Value::I32)), EBADF);
+    assert_eq!(g.call("fd_write", &[100, 100, 1, 8].map(Value::I32)), EBADF);
+    assert_eq!(g.call("random_get", &[65536, 0].map(Value::I32)), 0);
+    assert_eq!(g.call("random_get", &[100, 0].map(Value::I32)), 0);
 }

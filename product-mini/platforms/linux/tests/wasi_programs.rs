@@ -1,6 +1,8 @@
 //! End-to-end WASI tests: real programs, compiled from tests/programs/ by the Rust
 //! (wasm32-wasip1) and C (clang + wasi-libc) toolchains, run by the built `iwasm` binary as a
 //! process. Each test compares the whole stdout (and stderr where it is ours) and the exit code.
+//! The last section runs the official WASI test suite's cases (reproduced in
+//! tests/programs/rust-wasi-suite and c-wasi/suite.c) the way its WAMR adapter runs them.
 //!
 //! The programs are built once per test run into `target/wasi-test-programs/`. The toolchains
 //! come from `tests/setup-wasm-toolchains.sh`; without them every test here fails, saying so.
@@ -30,6 +32,10 @@ struct Programs {
     c_hello: PathBuf,
     /// tests/programs/c-wasi/files.c.
     c_files: PathBuf,
+    /// tests/programs/rust-wasi-suite: `wasi-suite TEST DIR`, the official suite's Rust cases.
+    rust_suite: PathBuf,
+    /// tests/programs/c-wasi/suite.c: `suite TEST DIR`, the official suite's C cases.
+    c_suite: PathBuf,
 }
 
 /// Builds the programs on first use; panics (failing the test) with the reason and the setup
@@ -55,14 +61,18 @@ fn output_dir() -> PathBuf {
 fn build_programs() -> Result<Programs, String> {
     let out = output_dir();
     std::fs::create_dir_all(&out).map_err(|e| format!("create {}: {e}", out.display()))?;
-    let probe = build_rust_probe(&out)?;
+    let probe = build_rust(&out, "rust-wasi", "wasi-probe")?;
+    let rust_suite = build_rust(&out, "rust-wasi-suite", "wasi-suite")?;
     let c_dir = sources_dir().join("c-wasi");
     let c_hello = build_c(&c_dir.join("hello.c"), &out.join("hello.wasm"))?;
     let c_files = build_c(&c_dir.join("files.c"), &out.join("files.wasm"))?;
+    let c_suite = build_c(&c_dir.join("suite.c"), &out.join("suite.wasm"))?;
     Ok(Programs {
         probe,
         c_hello,
         c_files,
+        rust_suite,
+        c_suite,
     })
 }
 
@@ -85,7 +95,8 @@ fn run_build(mut command: Command, what: &str) -> Result<(), String> {
     }
 }
 
-fn build_rust_probe(out: &Path) -> Result<PathBuf, String> {
+/// Builds the crate tests/programs/`dir` for wasm32-wasip1; returns its binary `bin`.
+fn build_rust(out: &Path, dir: &str, bin: &str) -> Result<PathBuf, String> {
     const TARGET: &str = "wasm32-wasip1";
     // Check for the target's standard library first: the build's own error is obscure.
     let libdir = Command::new("rustc")
@@ -110,7 +121,7 @@ fn build_rust_probe(out: &Path) -> Result<PathBuf, String> {
     let target_dir = out.join("rust");
     let mut command = Command::new(cargo);
     command
-        .current_dir(sources_dir().join("rust-wasi"))
+        .current_dir(sources_dir().join(dir))
         .args(["build", "--release", "--quiet", "--target", TARGET])
         .arg("--target-dir")
         .arg(&target_dir)
@@ -119,8 +130,8 @@ fn build_rust_probe(out: &Path) -> Result<PathBuf, String> {
         .env_remove("CARGO_ENCODED_RUSTFLAGS")
         .env_remove("CARGO_BUILD_RUSTFLAGS")
         .env_remove("CARGO_BUILD_TARGET");
-    run_build(command, "cargo build of tests/programs/rust-wasi")?;
-    Ok(target_dir.join(TARGET).join("release/wasi-probe.wasm"))
+    run_build(command, &format!("cargo build of tests/programs/{dir}"))?;
+    Ok(target_dir.join(TARGET).join(format!("release/{bin}.wasm")))
 }
 
 fn build_c(source: &Path, output: &Path) -> Result<PathBuf, String> {
@@ -618,4 +629,95 @@ list: host.txt
     assert_output(&out, 0, expected, "");
     assert_eq!(names_in(&dir), ["host.txt"]);
     sandbox.assert_outside_untouched();
+}
+
+// ---------------------------------------------------------------------------------------------
+// The official WASI test suite's cases (WebAssembly/wasi-testsuite), run as its WAMR adapter
+// runs them: `iwasm --dir|--map-dir ... test.wasm ARGS` from the test's directory, with a
+// scratch directory `fs-tests.dir`, checking the exit code and the whole output.
+
+/// How the scratch directory is handed to the guest.
+#[derive(Clone, Copy, Debug)]
+enum Preopen {
+    /// `--dir=fs-tests.dir`, relative to the current directory.
+    Dir,
+    /// `--map-dir=fs-tests.dir::<absolute host path>`.
+    MapSame,
+    /// `--map-dir=/::<absolute host path>`: the guest sees it as `/`.
+    MapRoot,
+}
+
+/// The names of the cases `program` has (`program list`).
+fn case_names(program: &Path) -> Vec<String> {
+    let out = Run::new(&[] as &[&str], program, &["list"]).output();
+    assert_output(&out, 0, &text(&out.stdout), "");
+    text(&out.stdout).lines().map(str::to_owned).collect()
+}
+
+/// Runs case `name` of `program` in a fresh scratch directory; a description of what went
+/// wrong (exit code, output, files left behind), if anything did.
+fn run_case(program: &Path, name: &str, preopen: Preopen, expected_stdout: &str) -> Option<String> {
+    let root = TempDir::new("suite");
+    let scratch = root.path().join("fs-tests.dir");
+    std::fs::create_dir(&scratch).expect("create fs-tests.dir");
+    let (option, guest_name) = match preopen {
+        Preopen::Dir => (OsString::from("--dir=fs-tests.dir"), "fs-tests.dir"),
+        Preopen::MapSame => {
+            let mut option = OsString::from("--map-dir=fs-tests.dir::");
+            option.push(&scratch);
+            (option, "fs-tests.dir")
+        }
+        Preopen::MapRoot => {
+            let mut option = OsString::from("--map-dir=/::");
+            option.push(&scratch);
+            (option, "/")
+        }
+    };
+    let out = Run::new(&[option], program, &[name, guest_name])
+        .current_dir(root.path())
+        .output();
+    let left = names_in(&scratch);
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    if out.status.code() == Some(0) && stdout == expected_stdout && left.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "{name} ({preopen:?}): {}\nstdout:\n{stdout}\nstderr:\n{stderr}\nleft in fs-tests.dir: {left:?}",
+        out.status
+    ))
+}
+
+/// Runs every case of `program` with every way of preopening; fails listing every failure.
+#[track_caller]
+fn assert_cases_pass(program: &Path, expected_stdout: fn(&str) -> &'static str) {
+    let names = case_names(program);
+    assert!(names.len() >= 10, "cases: {names:?}");
+    let failures: Vec<String> = [Preopen::Dir, Preopen::MapSame, Preopen::MapRoot]
+        .into_iter()
+        .flat_map(|preopen| {
+            names
+                .iter()
+                .filter_map(move |name| run_case(program, name, preopen, expected_stdout(name)))
+        })
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {} runs failed:\n\n{}",
+        failures.len(),
+        3 * names.len(),
+        failures.join("\n\n")
+    );
+}
+
+#[test]
+fn official_suite_rust_cases_pass() {
+    assert_cases_pass(&programs().rust_suite, |name| match name {
+        "unicode_output" => "Héllo, wörld! 你好 ∑ 🎉\n",
+        _ => "",
+    });
+}
+
+#[test]
+fn official_suite_c_cases_pass() {
+    assert_cases_pass(&programs().c_suite, |_| "");
 }
