@@ -37,6 +37,19 @@ impl ValType {
         })
     }
 
+    /// The wasmparser value type.
+    pub(crate) fn to_wasmparser(self) -> wasmparser::ValType {
+        use wasmparser::ValType as W;
+        match self {
+            ValType::I32 => W::I32,
+            ValType::I64 => W::I64,
+            ValType::F32 => W::F32,
+            ValType::F64 => W::F64,
+            ValType::FuncRef => W::Ref(wasmparser::RefType::FUNCREF),
+            ValType::ExternRef => W::Ref(wasmparser::RefType::EXTERNREF),
+        }
+    }
+
     /// Whether this is a reference type.
     pub fn is_ref(self) -> bool {
         matches!(self, ValType::FuncRef | ValType::ExternRef)

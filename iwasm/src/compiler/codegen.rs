@@ -6,9 +6,10 @@
 
 use alloc::vec::Vec;
 
-use wasmparser::{BlockType, FunctionBody, MemArg, Operator};
+use wasmparser::{BlockType, FunctionBody, MemArg, Operator, ValType};
 
 use super::helpers::NumericHelper;
+use super::locals::{self, LocalRegisters};
 use super::masm::{
     Callee, FloatCmp, FloatOp, FloatWidth, IntCmp, IntOp, MacroAssembler, MemAccess, Operand, Reg,
     RuntimeCall, Slot, UnOp, Width,
@@ -18,6 +19,10 @@ use crate::loader::ModuleInfo;
 
 /// Most slots (locals plus operand depth) one function may use.
 const MAX_SLOTS: u64 = 1 << 20;
+
+/// How many of the back end's registers of each class locals may have.
+const LOCAL_GPRS: usize = 3;
+const LOCAL_FPRS: usize = 6;
 
 /// Where a value on the operand stack is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,6 +35,15 @@ enum Entry {
     Local(u32),
     /// In a register.
     Reg(Reg),
+}
+
+/// An integer comparison fused with the branch that follows it.
+#[derive(Clone, Copy, Debug)]
+struct Fused {
+    cmp: IntCmp,
+    width: Width,
+    /// `eqz`: one operand, compared with zero.
+    with_zero: bool,
 }
 
 /// Which register file a result goes to.
@@ -86,18 +100,37 @@ pub(crate) fn compile<M: MacroAssembler>(
     let body = FunctionBody::new(reader);
     let ty = module.func_type(func_index);
     let num_params = ty.params().len() as u32;
-    let mut num_locals = num_params as u64;
+    let mut local_types: Vec<ValType> = ty.params().iter().map(|t| t.to_wasmparser()).collect();
     for local in body.get_locals_reader()? {
-        num_locals += local?.0 as u64;
+        let (count, ty) = local?;
+        if local_types.len() as u64 + count as u64 > MAX_SLOTS {
+            return Err(Error::Resource("function has too many locals".into()));
+        }
+        local_types.extend(core::iter::repeat_n(ty, count as usize));
     }
-    if num_locals > MAX_SLOTS {
-        return Err(Error::Resource("function has too many locals".into()));
-    }
+    let num_locals = local_types.len() as u64;
+    let registers = LocalRegisters {
+        gprs: &M::GPRS[..LOCAL_GPRS.min(M::GPRS.len())],
+        fprs: &M::FPRS[..LOCAL_FPRS.min(M::FPRS.len())],
+    };
+    let assignment = locals::assign(&body, &local_types, registers)?;
+    let local_regs = assignment.registers;
+    let taken: Vec<Reg> = local_regs.iter().flatten().copied().collect();
     let mut gen = CodeGen {
         module,
         masm,
-        free_gprs: M::GPRS.to_vec(),
-        free_fprs: M::FPRS.to_vec(),
+        free_gprs: M::GPRS
+            .iter()
+            .copied()
+            .filter(|r| !taken.contains(&Reg::Gpr(*r)))
+            .collect(),
+        free_fprs: M::FPRS
+            .iter()
+            .copied()
+            .filter(|r| !taken.contains(&Reg::Fpr(*r)))
+            .collect(),
+        local_regs,
+        locals_written: assignment.written,
         stack: Vec::new(),
         ctrls: Vec::new(),
         num_locals: num_locals as u32,
@@ -106,6 +139,7 @@ pub(crate) fn compile<M: MacroAssembler>(
         skip: 0,
     };
     gen.masm.prologue(num_params, gen.num_locals);
+    gen.load_register_locals(num_params);
     let label = gen.masm.new_label();
     gen.ctrls.push(Ctrl {
         kind: CtrlKind::Func,
@@ -119,6 +153,17 @@ pub(crate) fn compile<M: MacroAssembler>(
     let mut reader = body.get_operators_reader()?;
     while !reader.eof() {
         let op = reader.read()?;
+        if let Some(cmp) = gen.fusable_compare(&op) {
+            let mut ahead = reader.clone();
+            if !ahead.eof() {
+                let next = ahead.read()?;
+                if matches!(next, Operator::BrIf { .. } | Operator::If { .. }) {
+                    reader = ahead;
+                    gen.compare_and_branch(cmp, next);
+                    continue;
+                }
+            }
+        }
         gen.operator(op)?;
         if gen.max_slots as u64 > MAX_SLOTS {
             return Err(Error::Resource(
@@ -136,6 +181,10 @@ struct CodeGen<'m, M: MacroAssembler> {
     /// Registers holding no value.
     free_gprs: Vec<u8>,
     free_fprs: Vec<u8>,
+    /// The register each local lives in, if any (see `locals`).
+    local_regs: Vec<Option<Reg>>,
+    /// Whether the function ever writes each local.
+    locals_written: Vec<bool>,
     stack: Vec<Entry>,
     ctrls: Vec<Ctrl<M::Label>>,
     num_locals: u32,
@@ -161,8 +210,56 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
         match self.stack[depth] {
             Entry::Slot => Operand::Slot(self.slot(depth)),
             Entry::Const(c) => Operand::Imm(c),
-            Entry::Local(l) => Operand::Slot(l),
+            Entry::Local(l) => self.local(l),
             Entry::Reg(r) => Operand::Reg(r),
+        }
+    }
+
+    /// Where local `local` lives.
+    fn local(&self, local: u32) -> Operand {
+        match self.local_regs[local as usize] {
+            Some(reg) => Operand::Reg(reg),
+            None => Operand::Slot(local),
+        }
+    }
+
+    /// Whether `reg` holds a local (and so is never released or reused for a result).
+    fn is_local_register(&self, reg: Reg) -> bool {
+        self.local_regs.contains(&Some(reg))
+    }
+
+    /// Loads the register locals at function entry: parameters from their slots, the rest
+    /// zeroed.
+    fn load_register_locals(&mut self, num_params: u32) {
+        for (local, reg) in self.local_regs.clone().into_iter().enumerate() {
+            if let Some(reg) = reg {
+                let local = local as u32;
+                let src = if local < num_params {
+                    Operand::Slot(local)
+                } else {
+                    Operand::Imm(0)
+                };
+                self.masm.move_to(src, reg);
+            }
+        }
+    }
+
+    /// Writes the register locals to their slots (before anything that clobbers registers);
+    /// locals the function never writes are up to date there already.
+    fn save_register_locals(&mut self) {
+        for (local, reg) in self.local_regs.clone().into_iter().enumerate() {
+            if let (Some(reg), true) = (reg, self.locals_written[local]) {
+                self.masm.copy(Operand::Reg(reg), local as u32);
+            }
+        }
+    }
+
+    /// Reloads the register locals from their slots (after a call).
+    fn restore_register_locals(&mut self) {
+        for (local, reg) in self.local_regs.clone().into_iter().enumerate() {
+            if let Some(reg) = reg {
+                self.masm.move_to(Operand::Slot(local as u32), reg);
+            }
         }
     }
 
@@ -196,6 +293,9 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
 
     /// Returns `operand`'s register, if any, to the free pool.
     fn release(&mut self, operand: Operand) {
+        if matches!(operand, Operand::Reg(reg) if self.is_local_register(reg)) {
+            return;
+        }
         match operand {
             Operand::Reg(Reg::Gpr(r)) => self.free_gprs.push(r),
             Operand::Reg(Reg::Fpr(r)) => self.free_fprs.push(r),
@@ -215,6 +315,9 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
     /// A register of `class` for a result: `reuse`'s register when it is of that class
     /// (two-address forms), else a free one.
     fn result_reg(&mut self, class: Class, reuse: Operand) -> Reg {
+        if matches!(reuse, Operand::Reg(reg) if self.is_local_register(reg)) {
+            return self.alloc(class);
+        }
         match (reuse, class) {
             (Operand::Reg(r @ Reg::Gpr(_)), Class::Gpr)
             | (Operand::Reg(r @ Reg::Fpr(_)), Class::Fpr) => r,
@@ -276,7 +379,8 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
             if self.stack[depth] == Entry::Local(local) {
                 let dst = self.slot(depth);
                 self.reserve(dst + 1);
-                self.masm.copy(Operand::Slot(local), dst);
+                let src = self.local(local);
+                self.masm.copy(src, dst);
                 self.stack[depth] = Entry::Slot;
             }
         }
@@ -566,6 +670,86 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
         Ok(())
     }
 
+    /// The comparison `op` makes, if it is an integer comparison a following `br_if` or `if`
+    /// can branch on directly (in reachable code).
+    fn fusable_compare(&self, op: &Operator<'_>) -> Option<Fused> {
+        use Operator as O;
+        use Width::{W32, W64};
+        if self.ctrls.last().is_some_and(|c| c.unreachable) {
+            return None;
+        }
+        Some(match op {
+            O::I32Eqz | O::I32Eq => (IntCmp::Eq, W32),
+            O::I32Ne => (IntCmp::Ne, W32),
+            O::I32LtS => (IntCmp::LtS, W32),
+            O::I32LtU => (IntCmp::LtU, W32),
+            O::I32GtS => (IntCmp::GtS, W32),
+            O::I32GtU => (IntCmp::GtU, W32),
+            O::I32LeS => (IntCmp::LeS, W32),
+            O::I32LeU => (IntCmp::LeU, W32),
+            O::I32GeS => (IntCmp::GeS, W32),
+            O::I32GeU => (IntCmp::GeU, W32),
+            O::I64Eqz | O::I64Eq => (IntCmp::Eq, W64),
+            O::I64Ne => (IntCmp::Ne, W64),
+            O::I64LtS => (IntCmp::LtS, W64),
+            O::I64LtU => (IntCmp::LtU, W64),
+            O::I64GtS => (IntCmp::GtS, W64),
+            O::I64GtU => (IntCmp::GtU, W64),
+            O::I64LeS => (IntCmp::LeS, W64),
+            O::I64LeU => (IntCmp::LeU, W64),
+            O::I64GeS => (IntCmp::GeS, W64),
+            O::I64GeU => (IntCmp::GeU, W64),
+            _ => return None,
+        })
+        .map(|(cmp, width)| Fused {
+            cmp,
+            width,
+            with_zero: matches!(op, O::I32Eqz | O::I64Eqz),
+        })
+    }
+
+    /// A comparison followed by `br_if` or `if` (`next`): one compare-and-branch.
+    fn compare_and_branch(&mut self, fused: Fused, next: Operator<'_>) {
+        let Fused {
+            cmp,
+            width,
+            with_zero,
+        } = fused;
+        let rhs = if with_zero {
+            Operand::Imm(0)
+        } else {
+            self.pop()
+        };
+        let lhs = self.pop();
+        self.flush();
+        match next {
+            Operator::If { blockty } => {
+                let else_label = self.masm.new_label();
+                self.masm
+                    .compare_and_branch(cmp.negate(), width, lhs, rhs, else_label);
+                let end = self.masm.new_label();
+                self.push_ctrl(CtrlKind::If, blockty, end);
+                self.ctrls.last_mut().expect("just pushed").else_label = Some(else_label);
+            }
+            Operator::BrIf { relative_depth } => {
+                if self.branch_needs_moves(relative_depth) {
+                    let skip = self.masm.new_label();
+                    self.masm
+                        .compare_and_branch(cmp.negate(), width, lhs, rhs, skip);
+                    self.emit_branch(relative_depth);
+                    self.masm.bind(skip);
+                } else {
+                    let target = &self.ctrls[self.ctrls.len() - 1 - relative_depth as usize];
+                    self.masm
+                        .compare_and_branch(cmp, width, lhs, rhs, target.label);
+                }
+            }
+            _ => unreachable!("only br_if and if follow a fused comparison"),
+        }
+        self.release(lhs);
+        self.release(rhs);
+    }
+
     /// Operators inside dead code: only block structure matters.
     fn dead_operator(&mut self, op: Operator<'_>) -> Result<(), Error> {
         match op {
@@ -621,8 +805,10 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
     fn local_set(&mut self, local: u32) {
         let value = self.pop();
         self.settle_local(local);
-        if value != Operand::Slot(local) {
-            self.masm.copy(value, local);
+        match self.local(local) {
+            target if target == value => {}
+            Operand::Reg(reg) => self.masm.move_to(value, reg),
+            _ => self.masm.copy(value, local),
         }
         self.release(value);
     }
@@ -633,7 +819,9 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
         let base_depth = self.stack.len() - params;
         let base = self.slot(base_depth);
         self.reserve(base + params.max(results) as u32 + 1);
+        self.save_register_locals();
         self.masm.call(callee, base);
+        self.restore_register_locals();
         if let Callee::Indirect { index, .. } = callee {
             self.release(index);
         }
@@ -658,7 +846,9 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
         args.extend((first..self.stack.len()).map(|d| self.operand_at(d)));
         self.stack.truncate(first);
         let dst = has_result.then(|| self.push_slot());
+        self.save_register_locals();
         self.masm.runtime_call(call, &args, dst);
+        self.restore_register_locals();
     }
 
     fn unary(&mut self, op: UnOp) {
@@ -716,7 +906,9 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
         let a = self.pop();
         self.spill_registers();
         let dst = self.alloc(Class::Gpr);
+        self.save_register_locals();
         self.masm.numeric_helper(helper as u32, a, b, dst);
+        self.restore_register_locals();
         self.release(a);
         self.release(b);
         self.push_reg(dst);

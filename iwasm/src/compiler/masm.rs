@@ -70,6 +70,24 @@ pub(crate) enum IntCmp {
     GeU,
 }
 
+impl IntCmp {
+    /// The comparison that holds exactly when this one does not.
+    pub(crate) fn negate(self) -> IntCmp {
+        match self {
+            IntCmp::Eq => IntCmp::Ne,
+            IntCmp::Ne => IntCmp::Eq,
+            IntCmp::LtS => IntCmp::GeS,
+            IntCmp::LtU => IntCmp::GeU,
+            IntCmp::GtS => IntCmp::LeS,
+            IntCmp::GtU => IntCmp::LeU,
+            IntCmp::LeS => IntCmp::GtS,
+            IntCmp::LeU => IntCmp::GtU,
+            IntCmp::GeS => IntCmp::LtS,
+            IntCmp::GeU => IntCmp::LtU,
+        }
+    }
+}
+
 /// Float binary arithmetic the back ends implement inline.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum FloatOp {
@@ -229,6 +247,15 @@ pub(crate) trait MacroAssembler {
     fn jump(&mut self, target: Self::Label);
     /// Branches when `cond` (an i32) is non-zero (`if_nonzero`) or zero.
     fn branch_if(&mut self, cond: Operand, if_nonzero: bool, target: Self::Label);
+    /// Branches when integer comparison `cmp` of `lhs` and `rhs` holds.
+    fn compare_and_branch(
+        &mut self,
+        cmp: IntCmp,
+        width: Width,
+        lhs: Operand,
+        rhs: Operand,
+        target: Self::Label,
+    );
     /// Branches to `targets[index]`, or to `default` when `index` is out of range.
     fn branch_table(&mut self, index: Operand, targets: &[Self::Label], default: Self::Label);
     /// Traps with `code`.

@@ -5,6 +5,7 @@
 mod codegen;
 pub(crate) mod helpers;
 pub(crate) mod jit;
+mod locals;
 mod masm;
 #[cfg(target_arch = "x86_64")]
 mod x64;

@@ -290,6 +290,13 @@ impl X64Masm {
         );
     }
 
+    /// Sets the flags from comparing `lhs` with `rhs`.
+    fn compare(&mut self, width: Width, lhs: Operand, rhs: Operand) {
+        let w64 = width == Width::W64;
+        let l = self.gpr(lhs, RAX);
+        alu!(self, cmp, w64, l, rhs);
+    }
+
     /// Sets general-purpose `dst` to 0 or 1 from the flags, per `set`.
     fn flag_to(&mut self, dst: u8, set: impl FnOnce(&mut Self)) {
         set(self);
@@ -506,10 +513,8 @@ impl MacroAssembler for X64Masm {
     }
 
     fn int_cmp(&mut self, cmp: IntCmp, width: Width, lhs: Operand, rhs: Operand, dst: Reg) {
-        let w64 = width == Width::W64;
         let dst = gpr_number(dst);
-        let l = self.gpr(lhs, RAX);
-        alu!(self, cmp, w64, l, rhs);
+        self.compare(width, lhs, rhs);
         self.flag_to(dst, |m| match cmp {
             IntCmp::Eq => dynasm!(m.ops ; .arch x64 ; sete al),
             IntCmp::Ne => dynasm!(m.ops ; .arch x64 ; setne al),
@@ -861,6 +866,29 @@ impl MacroAssembler for X64Masm {
             dynasm!(self.ops ; .arch x64 ; jne =>target);
         } else {
             dynasm!(self.ops ; .arch x64 ; je =>target);
+        }
+    }
+
+    fn compare_and_branch(
+        &mut self,
+        cmp: IntCmp,
+        width: Width,
+        lhs: Operand,
+        rhs: Operand,
+        target: DynamicLabel,
+    ) {
+        self.compare(width, lhs, rhs);
+        match cmp {
+            IntCmp::Eq => dynasm!(self.ops ; .arch x64 ; je =>target),
+            IntCmp::Ne => dynasm!(self.ops ; .arch x64 ; jne =>target),
+            IntCmp::LtS => dynasm!(self.ops ; .arch x64 ; jl =>target),
+            IntCmp::LtU => dynasm!(self.ops ; .arch x64 ; jb =>target),
+            IntCmp::GtS => dynasm!(self.ops ; .arch x64 ; jg =>target),
+            IntCmp::GtU => dynasm!(self.ops ; .arch x64 ; ja =>target),
+            IntCmp::LeS => dynasm!(self.ops ; .arch x64 ; jle =>target),
+            IntCmp::LeU => dynasm!(self.ops ; .arch x64 ; jbe =>target),
+            IntCmp::GeS => dynasm!(self.ops ; .arch x64 ; jge =>target),
+            IntCmp::GeU => dynasm!(self.ops ; .arch x64 ; jae =>target),
         }
     }
 
