@@ -1,6 +1,7 @@
 //! Differential testing: random valid wasm 2.0 modules (from `wasm-smith`, made to terminate)
-//! run in iwasm and in the `wasmi` crate; every export is called with zero arguments, and the
-//! results, traps, exported globals and memory must agree.
+//! run in iwasm's interpreter, iwasm's JIT and the `wasmi` crate; every export is called with
+//! zero arguments and with random ones, and the results, traps (with their codes, between
+//! iwasm's tiers), exported globals and memory must agree.
 
 use arbitrary::Unstructured;
 
@@ -9,7 +10,8 @@ use arbitrary::Unstructured;
 enum Outcome {
     /// Results, as bit patterns with every NaN made the same (payloads may differ).
     Returned(Vec<u64>),
-    Trapped,
+    /// A trap, with its code where the engine reports one comparably (iwasm).
+    Trapped(Option<String>),
     /// The call stack ran out: engines have different limits, so this is not compared.
     Exhausted,
 }
@@ -43,6 +45,26 @@ fn smith_config() -> wasm_smith::Config {
         ..wasm_smith::Config::default()
     }
 }
+
+/// The bits of argument `index` in argument set `set` (set 0: all zero).
+fn arg_bits(set: u64, index: usize) -> u64 {
+    if set == 0 {
+        return 0;
+    }
+    let mut x = set.wrapping_mul(0x2545_f491_4f6c_dd1d) ^ (index as u64 + 1);
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    // Small numbers drive loops and memory indices more usefully than huge ones.
+    if x & 1 == 0 {
+        x % 64
+    } else {
+        x
+    }
+}
+
+/// Argument sets every export is called with.
+const ARG_SETS: u64 = 2;
 
 /// A deterministic random module for `seed`.
 fn module_for(seed: u64) -> Vec<u8> {
@@ -78,13 +100,26 @@ fn hash(bytes: &[u8]) -> u64 {
 
 mod on_iwasm {
     use super::*;
-    use iwasm::{Config, Error, Extern, Linker, Module, Store, TrapCode, ValType, Value};
+    use iwasm::{
+        Config, Error, Extern, Linker, Module, RunningMode, Store, TrapCode, ValType, Value,
+    };
 
-    fn new_store() -> Store {
-        Store::with_config(Config {
+    fn new_store(mode: RunningMode) -> Store {
+        let config = Config {
             max_memory_pages: MAX_MEMORY_PAGES,
             ..Config::default()
-        })
+        };
+        Store::with_mode(config, mode)
+    }
+
+    fn arg(ty: ValType, bits: u64) -> Value {
+        match ty {
+            ValType::I32 => Value::I32(bits as i32),
+            ValType::I64 => Value::I64(bits as i64),
+            ValType::F32 => Value::F32(bits as u32),
+            ValType::F64 => Value::F64(bits),
+            _ => Value::default_for(ty),
+        }
     }
 
     fn bits(v: &Value) -> u64 {
@@ -100,7 +135,11 @@ mod on_iwasm {
 
     /// Calls every export, each on a fresh instance (so every call starts from the same state
     /// and fuel); `None` if instantiation traps.
-    pub fn run(wasm: &[u8]) -> Option<Vec<(String, Outcome, Snapshot)>> {
+    pub fn run(
+        wasm: &[u8],
+        mode: RunningMode,
+        set: u64,
+    ) -> Option<Vec<(String, Outcome, Snapshot)>> {
         let module = Module::new(wasm).expect("iwasm accepts every valid wasm 2.0 module");
         let instantiate = |store: &mut Store| Linker::new().instantiate(store, &module).ok();
         let names: Vec<String> = {
@@ -113,13 +152,18 @@ mod on_iwasm {
         };
         let mut out = Vec::new();
         for name in &names {
-            let mut store = new_store();
+            let mut store = new_store(mode);
             let instance = instantiate(&mut store)?;
             let Some(Extern::Func(func)) = instance.get_export(&store, name) else {
                 continue;
             };
             let ty = func.ty(&store);
-            let args: Vec<Value> = ty.params().iter().map(|t| Value::default_for(*t)).collect();
+            let args: Vec<Value> = ty
+                .params()
+                .iter()
+                .enumerate()
+                .map(|(i, t)| arg(*t, arg_bits(set, i)))
+                .collect();
             let outcome = match func.call(&mut store, &args) {
                 Ok(values) => Outcome::Returned(values.iter().map(bits).collect()),
                 Err(Error::Trap(trap)) if trap.code() == TrapCode::StackExhausted => {
@@ -127,9 +171,12 @@ mod on_iwasm {
                 }
                 Err(e) => {
                     if std::env::var("IWASM_DIFF_DUMP").is_ok() {
-                        eprintln!("iwasm: export {name}: {e}");
+                        eprintln!("iwasm ({mode:?}): export {name}: {e}");
                     }
-                    Outcome::Trapped
+                    match e {
+                        Error::Trap(trap) => Outcome::Trapped(Some(format!("{:?}", trap.code()))),
+                        other => Outcome::Trapped(Some(other.to_string())),
+                    }
                 }
             };
             let exports: Vec<Extern> = instance.exports(&store).map(|(_, e)| e).collect();
@@ -179,12 +226,12 @@ mod on_wasmi {
         }
     }
 
-    fn zero(ty: &wasmi::ValType) -> Val {
+    fn arg(ty: &wasmi::ValType, bits: u64) -> Val {
         match ty {
-            wasmi::ValType::I32 => Val::I32(0),
-            wasmi::ValType::I64 => Val::I64(0),
-            wasmi::ValType::F32 => Val::F32(0f32.into()),
-            wasmi::ValType::F64 => Val::F64(0f64.into()),
+            wasmi::ValType::I32 => Val::I32(bits as i32),
+            wasmi::ValType::I64 => Val::I64(bits as i64),
+            wasmi::ValType::F32 => Val::F32(f32::from_bits(bits as u32).into()),
+            wasmi::ValType::F64 => Val::F64(f64::from_bits(bits).into()),
             wasmi::ValType::FuncRef => Val::FuncRef(wasmi::Nullable::Null),
             wasmi::ValType::ExternRef => Val::ExternRef(wasmi::Nullable::Null),
             _ => unreachable!("no SIMD in generated modules"),
@@ -192,7 +239,7 @@ mod on_wasmi {
     }
 
     /// Same as `on_iwasm::run`.
-    pub fn run(wasm: &[u8]) -> Option<Vec<(String, Outcome, Snapshot)>> {
+    pub fn run(wasm: &[u8], set: u64) -> Option<Vec<(String, Outcome, Snapshot)>> {
         let engine = Engine::default();
         let module = Module::new(&engine, wasm).expect("wasmi accepts the module");
         let instantiate = |store: &mut Store<StoreLimits>| -> Option<Instance> {
@@ -216,12 +263,17 @@ mod on_wasmi {
                 continue;
             };
             let ty = func.ty(&store);
-            let args: Vec<Val> = ty.params().iter().map(zero).collect();
+            let args: Vec<Val> = ty
+                .params()
+                .iter()
+                .enumerate()
+                .map(|(i, t)| arg(t, arg_bits(set, i)))
+                .collect();
             let mut results = vec![Val::I32(0); ty.results().len()];
             let outcome = match func.call(&mut store, &args, &mut results) {
                 Ok(()) => Outcome::Returned(results.iter().map(bits).collect()),
                 Err(e) if e.to_string().contains("call stack exhausted") => Outcome::Exhausted,
-                Err(_) => Outcome::Trapped,
+                Err(_) => Outcome::Trapped(None),
             };
             let exports: Vec<Extern> = instance.exports(&store).map(|e| e.into_extern()).collect();
             out.push((name.clone(), outcome, snapshot(&store, &exports)));
@@ -243,37 +295,66 @@ mod on_wasmi {
     }
 }
 
+/// Trap codes erased, for comparing with an engine that reports them differently.
+fn without_codes(outcome: &Outcome) -> Outcome {
+    match outcome {
+        Outcome::Trapped(_) => Outcome::Trapped(None),
+        Outcome::Returned(v) => Outcome::Returned(v.clone()),
+        Outcome::Exhausted => Outcome::Exhausted,
+    }
+}
+
 #[test]
-fn random_modules_agree_with_wasmi() {
-    // About 0.4 calls per module are compared: many random modules export no function or
-    // trap while instantiating (which is compared too). IWASM_DIFF_SEEDS=5000 for a long run.
+fn random_modules_agree_across_tiers_and_with_wasmi() {
+    // About 0.4 calls per module and argument set are compared: many random modules export
+    // no function or trap while instantiating (which is compared too).
+    // IWASM_DIFF_SEEDS=5000 for a long run.
     let seeds = std::env::var("IWASM_DIFF_SEEDS")
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(400u64);
+    let jit = iwasm::RunningMode::FastJit;
+    let test_jit = jit.is_available();
     let mut compared = 0;
     for seed in 0..seeds {
         let wasm = module_for(seed);
         if std::env::var("IWASM_DIFF_DUMP").ok() == Some(seed.to_string()) {
             std::fs::write(format!("/tmp/diff-{seed}.wasm"), &wasm).unwrap();
         }
-        let (ours, theirs) = (on_iwasm::run(&wasm), on_wasmi::run(&wasm));
-        assert_eq!(
-            ours.is_some(),
-            theirs.is_some(),
-            "seed {seed}: instantiation differs"
-        );
-        let (Some(ours), Some(theirs)) = (ours, theirs) else {
-            continue;
-        };
-        assert_eq!(ours.len(), theirs.len(), "seed {seed}: exports differ");
-        for ((name, a, sa), (_, b, sb)) in ours.iter().zip(&theirs) {
-            if *a == Outcome::Exhausted || *b == Outcome::Exhausted {
-                continue;
+        for set in 0..ARG_SETS {
+            let interp = on_iwasm::run(&wasm, iwasm::RunningMode::Interp, set);
+            let wasmi = on_wasmi::run(&wasm, set);
+            assert_eq!(
+                interp.is_some(),
+                wasmi.is_some(),
+                "seed {seed}: instantiation differs"
+            );
+            if test_jit {
+                let compiled = on_iwasm::run(&wasm, jit, set);
+                assert_eq!(
+                    interp, compiled,
+                    "seed {seed} args {set}: JIT differs from interpreter"
+                );
             }
-            assert_eq!(a, b, "seed {seed}: export {name} returned differently");
-            assert_eq!(sa, sb, "seed {seed}: state after export {name} differs");
-            compared += 1;
+            let (Some(ours), Some(theirs)) = (interp, wasmi) else {
+                continue;
+            };
+            assert_eq!(ours.len(), theirs.len(), "seed {seed}: exports differ");
+            for ((name, a, sa), (_, b, sb)) in ours.iter().zip(&theirs) {
+                if *a == Outcome::Exhausted || *b == Outcome::Exhausted {
+                    continue;
+                }
+                assert_eq!(
+                    without_codes(a),
+                    *b,
+                    "seed {seed} args {set}: export {name} returned differently"
+                );
+                assert_eq!(
+                    sa, sb,
+                    "seed {seed} args {set}: state after export {name} differs"
+                );
+                compared += 1;
+            }
         }
     }
     println!("{compared} calls compared over {seeds} modules");

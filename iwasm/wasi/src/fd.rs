@@ -214,9 +214,11 @@ pub fn fd_filestat_set_times(ctx: &mut WasiCtx, _: &mut [u8], a: &Args) -> Resul
     }
 }
 
-/// `fd_renumber(from, to)`: moves `from` onto `to`, closing what `to` was (if anything).
+/// `fd_renumber(from, to)`: moves `from` onto `to`, closing what `to` was; both must be
+/// open (`EBADF` otherwise, as wasmtime and the WASI test suite's `renumber` expect).
 pub fn fd_renumber(ctx: &mut WasiCtx, _: &mut [u8], a: &Args) -> Result<(), Errno> {
     let (from, to) = (a.u32(0), a.u32(1));
+    ctx.fds.get(to)?;
     let d = ctx.fds.remove(from)?;
     ctx.fds.insert_at(to, d);
     Ok(())

@@ -105,6 +105,10 @@ pub fn path_open(ctx: &mut WasiCtx, mem: &mut [u8], a: &Args) -> Result<(), Errn
         if request.wants(O_CREAT | O_EXCL | O_TRUNC) {
             return Err(Errno::INVAL);
         }
+        // A directory is never opened for writing (the suite's `path_open_preopen`).
+        if request.base & FD_WRITE != 0 {
+            return Err(Errno::ISDIR);
+        }
         Kind::Dir(match request.follow {
             FollowSymlinks::Yes => dir.open_dir(path)?,
             FollowSymlinks::No => dir.open_dir_nofollow(path)?,

@@ -146,6 +146,14 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, ArgErr
             Some(_) => Err(invalid(format!("option {name} takes no value"))),
             None => Ok(()),
         };
+        // `--dir`, `--map-dir` and `--env` take their value after `=` or as the next
+        // argument (as the WASI test suite's WAMR adapter passes `--env NAME=value`).
+        let mut value_or_next = |value: Option<&str>| -> Result<Option<String>, ArgError> {
+            match value {
+                Some(v) => Ok(Some(v.to_owned())),
+                None => args.next().map(|next| utf8(name, Some(next))).transpose(),
+            }
+        };
         match name {
             "-h" | "--help" => {
                 no_value()?;
@@ -198,13 +206,14 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, ArgErr
                 )));
             }
             "--dir" => {
-                let dir = value
+                let dir = value_or_next(value)?
                     .filter(|v| !v.is_empty())
                     .ok_or_else(|| invalid("option --dir needs a value: --dir=<dir>".into()))?;
                 opts.dirs.push(PathBuf::from(dir));
             }
             "--map-dir" => {
-                let mapping = value.and_then(|v| v.split_once("::"));
+                let value = value_or_next(value)?;
+                let mapping = value.as_deref().and_then(|v| v.split_once("::"));
                 let Some((guest, host)) = mapping.filter(|(g, h)| !g.is_empty() && !h.is_empty())
                 else {
                     return Err(invalid(
@@ -214,7 +223,8 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, ArgErr
                 opts.map_dirs.push((guest.to_owned(), PathBuf::from(host)));
             }
             "--env" => {
-                let var = value.and_then(|v| v.split_once('='));
+                let value = value_or_next(value)?;
+                let var = value.as_deref().and_then(|v| v.split_once('='));
                 let Some((key, val)) = var.filter(|(k, _)| !k.is_empty()) else {
                     return Err(invalid(
                         "option --env needs a value: --env=NAME=value".into(),
@@ -363,10 +373,8 @@ mod tests {
             parse_strs(&["--env=novalue", "m"]),
             Err(ArgError::Invalid(_))
         ));
-        assert!(matches!(
-            parse_strs(&["--dir", "m"]),
-            Err(ArgError::Invalid(_))
-        ));
+        assert!(matches!(parse_strs(&["--dir"]), Err(ArgError::Invalid(_))));
+        assert_eq!(parse_strs(&["--dir", "m"]), Err(ArgError::NoFile));
     }
 
     #[test]
@@ -421,5 +429,27 @@ mod tests {
         assert_eq!(cap("--max-memory-size=64K"), Some(65536));
         assert_eq!(cap("--max-memory-size=2M"), Some(2 << 20));
         assert_eq!(cap("--max-memory-size=1g"), Some(1 << 30));
+    }
+
+    #[test]
+    fn wasi_options_take_their_value_as_the_next_argument_too() {
+        let opts = match parse_strs(&[
+            "--env",
+            "a=text",
+            "--dir",
+            "d",
+            "--map-dir",
+            "/::h",
+            "m.wasm",
+            "x",
+        ]) {
+            Ok(Command::Run(opts)) => opts,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(opts.env, vec![("a".to_string(), "text".to_string())]);
+        assert_eq!(opts.dirs, vec![PathBuf::from("d")]);
+        assert_eq!(opts.map_dirs, vec![("/".to_string(), PathBuf::from("h"))]);
+        assert_eq!(opts.file, PathBuf::from("m.wasm"));
+        assert_eq!(opts.args, vec![OsString::from("x")]);
     }
 }

@@ -52,6 +52,13 @@ pub unsafe fn path_open_preopen(_: wasi::Fd, _: &[String]) {
         assert_eq!(stat.fs_filetype, wasi::FILETYPE_DIRECTORY);
         wasi::fd_close(fd).expect("close");
     }
+    // A directory is never opened for writing.
+    let rights = wasi::RIGHTS_FD_READ | wasi::RIGHTS_FD_WRITE;
+    assert_errno!(
+        wasi::path_open(FIRST_PREOPEN, 0, ".", wasi::OFLAGS_DIRECTORY, rights, 0, 0)
+            .expect_err("opening a directory read/write"),
+        wasi::ERRNO_ISDIR
+    );
 }
 
 pub unsafe fn renumber(dir_fd: wasi::Fd, _: &[String]) {

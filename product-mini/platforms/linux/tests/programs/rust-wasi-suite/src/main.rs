@@ -112,7 +112,7 @@ const TESTS: &[(&str, bool, Test)] = &[
         misc::sleep_quickly_but_lots,
     ),
     ("sock_errors", true, misc::sock_errors),
-    ("stdio", false, misc::stdio),
+    ("stdio", true, misc::stdio),
     ("symlink_create", true, symlinks::symlink_create),
     ("symlink_filestat", true, symlinks::symlink_filestat),
     ("symlink_loop", true, symlinks::symlink_loop),

@@ -32,10 +32,21 @@ pub unsafe fn sched_yield(_: wasi::Fd, _: &[String]) {
     wasi::sched_yield().expect("sched_yield");
 }
 
-pub unsafe fn stdio(_: wasi::Fd, _: &[String]) {
-    for fd in [0, 1, 2] {
-        wasi::fd_fdstat_get(fd).expect("fd_fdstat_get on stdio");
-        wasi::fd_renumber(fd, fd + 100).expect("renumbering stdio");
+pub unsafe fn stdio(dir_fd: wasi::Fd, _: &[String]) {
+    for from in [0, 1, 2] {
+        wasi::fd_fdstat_get(from).expect("fd_fdstat_get on stdio");
+        let to = wasi::path_open(dir_fd, 0, "file.cleanup", wasi::OFLAGS_CREAT, 0, 0, 0)
+            .expect("open file");
+        wasi::fd_renumber(from, to).expect("renumbering stdio");
+        wasi::fd_fdstat_get(to).expect("fd_fdstat_get of the renumbered fd");
+        wasi::fd_fdstat_get(from).expect_err("the stdio fd is closed");
+        wasi::path_unlink_file(dir_fd, "file.cleanup").expect("cleanup");
+        // Onto a number that is not open: EBADF, and nothing moves.
+        assert_errno!(
+            wasi::fd_renumber(to, to + 100).expect_err("renumbering onto a closed fd"),
+            wasi::ERRNO_BADF
+        );
+        wasi::fd_fdstat_get(to).expect("the fd stays where it was");
     }
 }
 
