@@ -47,4 +47,8 @@ cargo run --release --bin spec -- --mode interp > /tmp/iwasm-spec-interp.txt || 
 tail -n 1 /tmp/iwasm-spec-interp.txt
 
 step "spec suite, JIT (x86-64)"
-cargo run --release --bin spec -- --mode jit
+cargo run --release --bin spec -- --mode jit > /tmp/iwasm-spec-jit.txt || { cat /tmp/iwasm-spec-jit.txt; exit 1; }
+tail -n 1 /tmp/iwasm-spec-jit.txt
+
+step "spec suite, multi-tier JIT (x86-64; promotion after 3 calls or loop iterations)"
+cargo run --release --bin spec -- --mode multi-tier

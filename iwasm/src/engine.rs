@@ -11,6 +11,9 @@ pub enum RunningMode {
     Interp,
     /// Each function compiled to machine code on its first call (`--fast-jit`).
     FastJit,
+    /// Functions start in the interpreter; hot ones (by calls, or by iterations of a loop,
+    /// which then continues in compiled code) are compiled (`--multi-tier-jit`).
+    MultiTierJit,
 }
 
 impl RunningMode {
@@ -18,7 +21,9 @@ impl RunningMode {
     pub fn is_available(self) -> bool {
         match self {
             RunningMode::Interp => true,
-            RunningMode::FastJit => cfg!(all(feature = "std", target_arch = "x86_64")),
+            RunningMode::FastJit | RunningMode::MultiTierJit => {
+                cfg!(all(feature = "std", target_arch = "x86_64"))
+            }
         }
     }
 
@@ -27,10 +32,14 @@ impl RunningMode {
         match self {
             #[cfg(all(feature = "std", target_arch = "x86_64"))]
             RunningMode::FastJit => crate::compiler::jit::lazy_tier(),
+            #[cfg(all(feature = "std", target_arch = "x86_64"))]
+            RunningMode::MultiTierJit => crate::compiler::jit::multi_tier(crate::interp::entry),
             _ => TierHooks {
                 entry: crate::interp::entry,
                 native: core::ptr::null(),
                 compiled: core::ptr::null(),
+                promote: None,
+                osr: None,
             },
         }
     }

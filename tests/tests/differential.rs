@@ -19,6 +19,9 @@ enum Outcome {
 /// Linear memories may not grow past this in either engine (so grows fail alike).
 const MAX_MEMORY_PAGES: u32 = 1024;
 
+/// iwasm's limit on table elements, given to wasmi too (so `table.grow` fails alike).
+const TABLE_LIMIT: usize = 10_000_000;
+
 /// Module-wide state visible after a call: exported globals and a hash of every memory.
 type Snapshot = Vec<u64>;
 
@@ -107,6 +110,8 @@ mod on_iwasm {
     fn new_store(mode: RunningMode) -> Store {
         let config = Config {
             max_memory_pages: MAX_MEMORY_PAGES,
+            // Multi-tier: promote early, so calls and loops cross tiers.
+            tier_up_threshold: 3,
             ..Config::default()
         };
         Store::with_mode(config, mode)
@@ -208,6 +213,7 @@ mod on_wasmi {
     fn new_store(engine: &Engine) -> Store<StoreLimits> {
         let limits = StoreLimitsBuilder::new()
             .memory_size(MAX_MEMORY_PAGES as usize * 65536)
+            .table_elements(TABLE_LIMIT)
             .build();
         let mut store = Store::new(engine, limits);
         store.limiter(|limits| limits);
@@ -334,6 +340,11 @@ fn random_modules_agree_across_tiers_and_with_wasmi() {
                 assert_eq!(
                     interp, compiled,
                     "seed {seed} args {set}: JIT differs from interpreter"
+                );
+                let tiered = on_iwasm::run(&wasm, iwasm::RunningMode::MultiTierJit, set);
+                assert_eq!(
+                    interp, tiered,
+                    "seed {seed} args {set}: multi-tier differs from interpreter"
                 );
             }
             let (Some(ours), Some(theirs)) = (interp, wasmi) else {

@@ -32,3 +32,9 @@ fn wasm_v2_interp() {
 fn wasm_v2_jit() {
     failures_match_expected_list(Mode::Jit);
 }
+
+#[test]
+#[cfg(target_arch = "x86_64")]
+fn wasm_v2_multi_tier() {
+    failures_match_expected_list(Mode::MultiTier);
+}

@@ -88,12 +88,16 @@ impl<L> Ctrl<L> {
     }
 }
 
-/// Compiles function `func_index` of `module` with the back end `masm`.
+/// Compiles function `func_index` of `module` with the back end `masm`: entered normally,
+/// or with `loop_entry`, at the start of that loop (by ordinal among the body's `loop`
+/// operators) with every local as an argument. `None` if that loop does not start on an
+/// empty operand stack.
 pub(crate) fn compile<M: MacroAssembler>(
     module: &ModuleInfo,
     func_index: u32,
     masm: M,
-) -> Result<Vec<u8>, Error> {
+    loop_entry: Option<u32>,
+) -> Result<Option<Vec<u8>>, Error> {
     let body_range = module.bodies[func_index as usize - module.num_imported_funcs].clone();
     let reader =
         wasmparser::BinaryReader::new(&module.bytes[body_range.clone()], body_range.start as u64);
@@ -137,9 +141,25 @@ pub(crate) fn compile<M: MacroAssembler>(
         num_results: ty.results().len(),
         max_slots: num_locals as u32,
         skip: 0,
+        loop_ordinal: 0,
+        loop_entry: None,
     };
-    gen.masm.prologue(num_params, gen.num_locals);
-    gen.load_register_locals(num_params);
+    let arguments = if loop_entry.is_some() {
+        gen.num_locals
+    } else {
+        num_params
+    };
+    gen.masm.prologue(arguments, gen.num_locals);
+    gen.load_register_locals(arguments);
+    if let Some(ordinal) = loop_entry {
+        let label = gen.masm.new_label();
+        gen.masm.jump(label);
+        gen.loop_entry = Some(LoopEntry {
+            ordinal,
+            label,
+            bound: false,
+        });
+    }
     let label = gen.masm.new_label();
     gen.ctrls.push(Ctrl {
         kind: CtrlKind::Func,
@@ -151,8 +171,13 @@ pub(crate) fn compile<M: MacroAssembler>(
         unreachable: false,
     });
     let mut reader = body.get_operators_reader()?;
+    let mut loops_seen = 0;
     while !reader.eof() {
         let op = reader.read()?;
+        if matches!(op, Operator::Loop { .. }) {
+            gen.loop_ordinal = loops_seen;
+            loops_seen += 1;
+        }
         if let Some(cmp) = gen.fusable_compare(&op) {
             let mut ahead = reader.clone();
             if !ahead.eof() {
@@ -171,8 +196,19 @@ pub(crate) fn compile<M: MacroAssembler>(
             ));
         }
     }
+    if gen.loop_entry.as_ref().is_some_and(|entry| !entry.bound) {
+        return Ok(None);
+    }
     let slots = gen.max_slots;
-    gen.masm.finish(slots)
+    gen.masm.finish(slots).map(Some)
+}
+
+/// The extra entry of a function compiled to start at a loop.
+struct LoopEntry<L> {
+    ordinal: u32,
+    label: L,
+    /// Whether the loop was found (and the label bound at its start).
+    bound: bool,
 }
 
 struct CodeGen<'m, M: MacroAssembler> {
@@ -192,6 +228,10 @@ struct CodeGen<'m, M: MacroAssembler> {
     max_slots: u32,
     /// Blocks opened inside dead code being skipped.
     skip: u32,
+    /// The ordinal of the latest `loop` operator read.
+    loop_ordinal: u32,
+    /// The loop this compilation enters at, if any.
+    loop_entry: Option<LoopEntry<M::Label>>,
 }
 
 impl<M: MacroAssembler> CodeGen<'_, M> {
@@ -480,6 +520,7 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
                 let label = self.masm.new_label();
                 self.masm.bind(label);
                 self.push_ctrl(CtrlKind::Loop, blockty, label);
+                self.bind_loop_entry(blockty);
             }
             O::If { blockty } => {
                 let cond = self.pop();
@@ -748,6 +789,19 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
         }
         self.release(lhs);
         self.release(rhs);
+    }
+
+    /// Binds the loop entry here if this is its loop and the loop starts on an empty stack.
+    fn bind_loop_entry(&mut self, blockty: BlockType) {
+        let ordinal = self.loop_ordinal;
+        let empty = self.stack.is_empty() && self.block_arity(blockty).0 == 0;
+        if let Some(entry) = self.loop_entry.as_mut() {
+            if entry.ordinal == ordinal && empty {
+                entry.bound = true;
+                let label = entry.label;
+                self.masm.bind(label);
+            }
+        }
     }
 
     /// Operators inside dead code: only block structure matters.

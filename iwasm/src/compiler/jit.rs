@@ -2,6 +2,7 @@
 //! is written while read-write and then made read-execute (never both).
 
 use alloc::boxed::Box;
+use core::cell::Cell;
 
 use iwasm_platforms::memory::{flush_icache, Protection, Region};
 
@@ -17,7 +18,63 @@ pub(crate) fn lazy_tier() -> TierHooks {
         entry: lazy_entry,
         native: stubs::call_entry as *const u8,
         compiled: &COMPILED_RUNTIME as *const _ as *const (),
+        promote: None,
+        osr: None,
     }
+}
+
+/// A store's tier hooks for functions that start at `first_tier`'s entry (the interpreter)
+/// and are compiled when hot.
+pub(crate) fn multi_tier(first_tier: EntryFn) -> TierHooks {
+    TierHooks {
+        entry: first_tier,
+        native: stubs::call_entry as *const u8,
+        compiled: &COMPILED_RUNTIME as *const _ as *const (),
+        promote: Some(compile_into),
+        osr: Some(run_from_loop),
+    }
+}
+
+/// Compiles `func` with an entry at the start of loop `ordinal` and runs it from there with
+/// its locals in `values` (results come back in `values`). `Ok(false)` if that loop cannot
+/// be entered (it does not start on an empty operand stack).
+fn run_from_loop(
+    store: &mut Store,
+    func: &FuncRef,
+    ordinal: u32,
+    values: &mut [u64],
+) -> Result<bool, Trap> {
+    let FuncKind::Wasm { instance, index } = store.funcs[func.func as usize].kind else {
+        unreachable!("only wasm functions are compiled");
+    };
+    let module = &store.instances[instance as usize].module;
+    let Some(code) = super::compile_loop_entry(module, index, ordinal)
+        .map_err(|e| Trap::host(alloc::format!("cannot compile function: {e}")))?
+    else {
+        return Ok(false);
+    };
+    let region =
+        executable(&code).map_err(|e| Trap::host(alloc::format!("cannot map code memory: {e}")))?;
+    let entry = region.as_ptr() as *const u8;
+    store.keep_code(Box::new(region));
+    // A reference to the same function whose native entry is the loop entry.
+    let at_loop = FuncRef {
+        entry: Cell::new(stubs::enter as EntryFn),
+        type_id: func.type_id,
+        func: func.func,
+        vmctx: func.vmctx,
+        code: Cell::new(entry.cast()),
+        native: Cell::new(entry),
+    };
+    store.runtime.store = store;
+    // SAFETY: `at_loop` is a live reference whose native entry is compiled code expecting
+    // the function's locals in `values`, which holds at least as many cells as the function
+    // has locals and results (the caller's contract).
+    let status = unsafe { stubs::enter(&at_loop, core::ptr::null_mut(), values.as_mut_ptr()) };
+    if status != 0 {
+        return Err(store.take_pending_trap());
+    }
+    Ok(true)
 }
 
 /// The entry of functions not compiled yet: compiles, then enters the code.
@@ -52,7 +109,6 @@ pub(crate) fn compile_into(store: &mut Store, func: &FuncRef) -> Result<(), Trap
     let entry = region.as_ptr() as *const u8;
     store.keep_code(Box::new(region));
     func.native.set(entry);
-    func.code.set(entry.cast());
     func.entry.set(stubs::enter as EntryFn);
     Ok(())
 }

@@ -22,5 +22,20 @@ use crate::loader::ModuleInfo;
 /// host.
 pub(crate) fn compile_function(module: &ModuleInfo, func_index: u32) -> Result<Vec<u8>, Error> {
     let has_memory = !module.memories.is_empty();
-    codegen::compile(module, func_index, isa::masm::X64Masm::new(has_memory))
+    let masm = isa::masm::X64Masm::new(has_memory);
+    codegen::compile(module, func_index, masm, None)?
+        .ok_or_else(|| Error::Resource("the function entry was not generated".into()))
+}
+
+/// Compiles function `func_index` of `module` entered at the start of its loop number
+/// `ordinal` (counting every `loop` operator of the body in order) with all its locals as
+/// arguments; `None` if that loop does not start on an empty operand stack.
+pub(crate) fn compile_loop_entry(
+    module: &ModuleInfo,
+    func_index: u32,
+    ordinal: u32,
+) -> Result<Option<Vec<u8>>, Error> {
+    let has_memory = !module.memories.is_empty();
+    let masm = isa::masm::X64Masm::new(has_memory);
+    codegen::compile(module, func_index, masm, Some(ordinal))
 }

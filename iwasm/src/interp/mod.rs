@@ -27,6 +27,10 @@ pub(crate) struct CompiledFunc {
     pub num_locals: u32,
     /// Constant slots and their values, written at entry.
     pub consts: Box<[(u32, u64)]>,
+    /// Calls plus loop iterations so far (for promotion to another tier).
+    pub hotness: core::cell::Cell<u32>,
+    /// The hotness at which the function is promoted (`u32::MAX`: never).
+    pub promote_at: u32,
 }
 #[cfg(test)]
 mod tests;

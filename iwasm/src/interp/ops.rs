@@ -343,6 +343,7 @@ macro_rules! for_each_op {
             TableInit { base: Slot, table: u32, segment: u32 },
             ElemDrop { segment: u32 },
             RefFunc { dst: Slot, func: u32 },
+            LoopHeader { ordinal: u32 },
         }
         }
     };

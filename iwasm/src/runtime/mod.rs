@@ -43,6 +43,9 @@ pub struct Config {
     pub max_call_depth: usize,
     /// Upper bound on any linear memory, in 64 KiB pages (a module's own maximum may be lower).
     pub max_memory_pages: u32,
+    /// In a tiered running mode, a function's calls plus loop iterations after which it is
+    /// compiled (a loop then continues in compiled code).
+    pub tier_up_threshold: u32,
 }
 
 impl Default for Config {
@@ -51,6 +54,7 @@ impl Default for Config {
             max_value_stack_slots: 1 << 20,
             max_call_depth: 50_000,
             max_memory_pages: crate::values::MAX_PAGES,
+            tier_up_threshold: 1000,
         }
     }
 }
@@ -114,7 +118,20 @@ pub(crate) struct TierHooks {
     pub native: *const u8,
     /// The table compiled code reaches through [`VMRuntime::compiled`], or null.
     pub compiled: *const (),
+    /// Promotes a hot function to the next tier (swapping its entries), if the engine
+    /// tiers up.
+    pub promote: Option<PromoteFn>,
+    /// Runs a function from the start of a hot loop in the next tier (on-stack
+    /// replacement): `(store, function, loop ordinal, values)` with the function's locals
+    /// in `values` on entry and its results on return. `Ok(false)`: not possible there.
+    pub osr: Option<OsrFn>,
 }
+
+/// See [`TierHooks::promote`].
+pub(crate) type PromoteFn = fn(&mut Store, &FuncRef) -> Result<(), Trap>;
+
+/// See [`TierHooks::osr`].
+pub(crate) type OsrFn = fn(&mut Store, &FuncRef, u32, &mut [u64]) -> Result<bool, Trap>;
 
 /// Source of store identities, so handles can tell their store.
 static NEXT_STORE_ID: AtomicU32 = AtomicU32::new(1);
@@ -239,6 +256,11 @@ impl Store {
         let ptr: *const T = &*code;
         self.code.push(code);
         ptr
+    }
+
+    /// How this store's functions change tiers.
+    pub(crate) fn tier(&self) -> &TierHooks {
+        &self.tier
     }
 
     /// Records the trap of an entry that is about to return non-zero.

@@ -55,7 +55,8 @@ pub struct FuncRef {
     pub func: u32,
     /// The owning instance's context; for host functions, the store's host context.
     pub vmctx: *mut VMContext,
-    /// The current tier's code for this function (owned by the store), or null.
+    /// The first tier's translation of this function (owned by the store), or null; it
+    /// stays when a later tier takes over the entries.
     pub code: Cell<*const ()>,
     /// The entry compiled callers use, in the compiled-code calling convention: the
     /// function's machine code once compiled, until then an adapter to `entry` (null in

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::panic;
 use std::thread;
 
-use iwasm::{Config, Error, Instance, Linker, Module, Store, Value};
+use iwasm::{Error, Instance, Linker, Module, Store, Value};
 use wast::lexer::Lexer;
 use wast::parser::{self, ParseBuffer};
 use wast::token::{Id, Span};
@@ -112,7 +112,7 @@ struct Runner<'a> {
 impl<'a> Runner<'a> {
     fn new(text: &'a str, options: &RunOptions) -> Result<Runner<'a>, Error> {
         let mode = options.mode.running_mode();
-        let mut store = Store::with_mode(Config::default(), mode);
+        let mut store = Store::with_mode(options.mode.config(), mode);
         let linker = spectest_linker(&mut store, options.verbose)?;
         Ok(Runner {
             text,

@@ -94,6 +94,9 @@ pub enum Mode {
     Interp,
     /// Every function compiled by the JIT on its first call.
     Jit,
+    /// Functions start in the interpreter and are compiled when hot; the threshold is low
+    /// so that most scripts cross tiers, by calls and by on-stack replacement in loops.
+    MultiTier,
 }
 
 impl Mode {
@@ -102,9 +105,12 @@ impl Mode {
         match name {
             "interp" => Ok(Mode::Interp),
             "jit" => Ok(Mode::Jit),
-            "aot" => Err(format!("mode `{name}` not available yet (`interp`, `jit`)")),
+            "multi-tier" => Ok(Mode::MultiTier),
+            "aot" => Err(format!(
+                "mode `{name}` not available yet (`interp`, `jit`, `multi-tier`)"
+            )),
             _ => Err(format!(
-                "unknown mode `{name}` (expected `interp` or `jit`)"
+                "unknown mode `{name}` (expected `interp`, `jit` or `multi-tier`)"
             )),
         }
     }
@@ -114,6 +120,7 @@ impl Mode {
         match self {
             Mode::Interp => "interp",
             Mode::Jit => "jit",
+            Mode::MultiTier => "multi-tier",
         }
     }
 
@@ -122,6 +129,15 @@ impl Mode {
         match self {
             Mode::Interp => iwasm::RunningMode::Interp,
             Mode::Jit => iwasm::RunningMode::FastJit,
+            Mode::MultiTier => iwasm::RunningMode::MultiTierJit,
+        }
+    }
+
+    /// The store limits for this mode.
+    pub fn config(self) -> iwasm::Config {
+        iwasm::Config {
+            tier_up_threshold: 3,
+            ..iwasm::Config::default()
         }
     }
 }

@@ -4,6 +4,7 @@
 //! Every handler receives its own instruction at `ip` and ends with [`next!`] (continue at
 //! another instruction) or by returning an [`Exit`].
 
+use alloc::vec::Vec;
 use core::hint::unreachable_unchecked;
 
 use super::cells::{get, set, Cell, MemValue};
@@ -113,6 +114,11 @@ fn enter_frame(ex: &mut Executor<'_>, func: *const FuncRef, fp: *mut u64) -> *co
     }
     // SAFETY: translated code is boxed in the store and never freed while the store lives.
     let code = unsafe { &*code };
+    let hotness = code.hotness.get().wrapping_add(1);
+    code.hotness.set(hotness);
+    if hotness == code.promote_at {
+        promote(ex, func);
+    }
     let room = (ex.stack_end as usize - fp as usize) / core::mem::size_of::<u64>();
     if code.frame_size as usize > room {
         ex.trap(Trap::new(TrapCode::StackExhausted));
@@ -129,6 +135,65 @@ fn enter_frame(ex: &mut Executor<'_>, func: *const FuncRef, fp: *mut u64) -> *co
         }
     }
     code.code.as_ptr()
+}
+
+/// Promotes `func` to the next tier if the store has one (later calls run there). A failure
+/// to compile leaves the function interpreted.
+#[cold]
+#[inline(never)]
+fn promote(ex: &mut Executor<'_>, func: *const FuncRef) {
+    if let Some(promote) = ex.store.tier().promote {
+        // SAFETY: `func` is a live wasm function reference of the store.
+        let func = unsafe { &*func };
+        if func.entry.get() as usize == super::entry as EntryFn as usize {
+            let _ = promote(ex.store, func);
+        }
+    }
+}
+
+/// Continues the running function from the start of its loop `ordinal` in the next tier
+/// (on-stack replacement), returning to the caller when it returns; or goes on
+/// interpreting if that is not possible.
+#[cold]
+#[inline(never)]
+unsafe fn replace_on_stack(
+    ip: *const Instr,
+    fp: *mut u64,
+    ex: &mut Executor<'_>,
+    acc: u64,
+    ordinal: u32,
+) -> Exit {
+    let func = ex.current;
+    promote(ex, func);
+    // SAFETY: the running function's reference is live and was translated.
+    let (code, func_ref) = unsafe { (&*(*func).code.get().cast::<CompiledFunc>(), &*func) };
+    let results = ex.store.types[func_ref.type_id as usize].results().len();
+    let Some(osr) = ex.store.tier().osr else {
+        let (mem, mem_len) = ex.memory_view();
+        next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex, acc)
+    };
+    let locals = code.num_locals as usize;
+    // SAFETY: the frame holds `num_locals` locals from `fp`.
+    let mut values: Vec<u64> = unsafe { core::slice::from_raw_parts(fp, locals) }.to_vec();
+    values.resize(locals.max(results), 0);
+    // SAFETY: both pointers are into the value stack.
+    let offset = unsafe { fp.offset_from(ex.stack_start) } as usize;
+    let saved_in_use = ex.store.stack_in_use;
+    ex.store.stack_in_use = offset + code.frame_size as usize;
+    ex.store.runtime.call_depth = ex.depth_base + ex.frames.len() + 1;
+    let outcome = osr(ex.store, func_ref, ordinal, &mut values);
+    ex.store.runtime.call_depth = ex.depth_base;
+    ex.store.stack_in_use = saved_in_use;
+    let (mem, mem_len) = ex.memory_view();
+    match outcome {
+        Ok(true) => {
+            // SAFETY: every frame has room for its function's results at slots `0..n`.
+            unsafe { core::ptr::copy_nonoverlapping(values.as_ptr(), fp, results) };
+            ret(mem, mem_len, ex)
+        }
+        Ok(false) => next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex, acc),
+        Err(trap) => ex.trap(trap),
+    }
 }
 
 /// Translates wasm function `func` on its first call; null after recording a trap.
@@ -651,6 +716,17 @@ handler!(TableInit(ip, fp, mem, mem_len, ex, acc) { base, table, segment } => {
 
 handler!(ElemDrop(ip, fp, mem, mem_len, ex, acc) { segment } => {
     libcalls::elem_drop(ex.store, ex.instance(), segment);
+    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex, acc)
+});
+
+handler!(LoopHeader(ip, fp, mem, mem_len, ex, acc) { ordinal } => {
+    // SAFETY: the running function was translated (its reference's code is this code).
+    let code = unsafe { &*(*ex.current).code.get().cast::<CompiledFunc>() };
+    let hotness = code.hotness.get().wrapping_add(1);
+    code.hotness.set(hotness);
+    if hotness == code.promote_at {
+        return unsafe { replace_on_stack(ip, fp, ex, acc, ordinal) };
+    }
     next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex, acc)
 });
 

@@ -162,8 +162,12 @@ fn compiled(store: &mut Store, func: &FuncRef) -> Result<*const CompiledFunc, Tr
         unreachable!("the interpreter runs wasm functions only");
     };
     let module = &store.instances[instance as usize].module;
-    let translated = translate(module, index)
+    let tiers_up = store.tier().promote.is_some();
+    let mut translated = translate(module, index, store.tier().osr.is_some())
         .map_err(|e| Trap::host(alloc::format!("cannot translate function: {e}")))?;
+    if tiers_up {
+        translated.promote_at = store.config.tier_up_threshold.max(1);
+    }
     let code = store.keep_code(Box::new(translated));
     func.code.set(code.cast());
     Ok(code)

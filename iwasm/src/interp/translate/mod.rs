@@ -80,7 +80,14 @@ impl Ctrl {
 }
 
 /// Translates function `func_index` (a defined function) of `module`.
-pub(crate) fn translate(module: &ModuleInfo, func_index: u32) -> Result<CompiledFunc, Error> {
+/// Translates function `func_index` of `module`; with `loop_headers`, loops that start on
+/// an empty operand stack begin with a [`Instr::LoopHeader`] that counts iterations (for
+/// promotion to another tier, see `exec`).
+pub(crate) fn translate(
+    module: &ModuleInfo,
+    func_index: u32,
+    loop_headers: bool,
+) -> Result<CompiledFunc, Error> {
     let body_range = module.bodies[func_index as usize - module.num_imported_funcs].clone();
     let reader =
         wasmparser::BinaryReader::new(&module.bytes[body_range.clone()], body_range.start as u64);
@@ -106,6 +113,8 @@ pub(crate) fn translate(module: &ModuleInfo, func_index: u32) -> Result<Compiled
         max_height: 0,
         last_def: None,
         skip_depth: 0,
+        loop_headers,
+        loops_seen: 0,
         last_label: 0,
         forward: None,
         num_results: ty.results().len(),
@@ -140,6 +149,8 @@ pub(crate) fn translate(module: &ModuleInfo, func_index: u32) -> Result<Compiled
             .filter(|(_, c)| c.used)
             .map(|(&cell, c)| (c.slot, cell))
             .collect(),
+        hotness: core::cell::Cell::new(0),
+        promote_at: u32::MAX,
     })
 }
 
@@ -193,6 +204,10 @@ struct Translator<'m> {
     last_def: Option<usize>,
     /// Nesting depth of blocks opened inside dead code.
     skip_depth: usize,
+    /// Whether loops get iteration-counting headers.
+    loop_headers: bool,
+    /// `loop` operators read so far, dead or alive (their ordinal names a loop across tiers).
+    loops_seen: u32,
     /// The result definitions of the block that just ended.
     forward: Option<Forward>,
     /// The latest code position some branch may jump to; code before it must not be fused
@@ -891,6 +906,10 @@ impl Translator<'_> {
         if !matches!(op, Operator::LocalSet { .. } | Operator::LocalTee { .. }) {
             self.forward = None;
         }
+        let loop_ordinal = self.loops_seen;
+        if matches!(op, Operator::Loop { .. }) {
+            self.loops_seen += 1;
+        }
         if self.skip_dead(&op) {
             return Ok(());
         }
@@ -902,7 +921,15 @@ impl Translator<'_> {
             }
             O::Nop => {}
             O::Block { blockty } => self.op_block(CtrlKind::Block, blockty),
-            O::Loop { blockty } => self.op_block(CtrlKind::Loop, blockty),
+            O::Loop { blockty } => {
+                self.op_block(CtrlKind::Loop, blockty);
+                let ctrl = self.ctrls.last().expect("just pushed");
+                if self.loop_headers && ctrl.height == 0 && ctrl.params == 0 {
+                    self.emit(Instr::LoopHeader {
+                        ordinal: loop_ordinal,
+                    });
+                }
+            }
             O::If { blockty } => self.op_if(blockty),
             O::Else => self.op_else(),
             O::End => self.op_end(),

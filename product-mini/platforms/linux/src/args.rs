@@ -81,7 +81,7 @@ const UNSUPPORTED_OPTIONS: &[&str] = &[
 ];
 
 /// Running modes of WAMR that this build does not have.
-const UNAVAILABLE_MODES: &[&str] = &["--jit", "--llvm-jit", "--multi-tier-jit"];
+const UNAVAILABLE_MODES: &[&str] = &["--jit", "--llvm-jit"];
 
 /// The usage text printed by `--help`.
 pub fn usage(default_stack_bytes: usize) -> String {
@@ -95,6 +95,8 @@ options:
   --interp                 Run the wasm app with interpreter mode (the default)
   --fast-jit               Run the wasm app with the fast JIT: each function is
                            compiled to machine code on its first call (x86-64)
+  --multi-tier-jit         Run the wasm app in the interpreter and compile hot
+                           functions and loops to machine code (x86-64)
   --stack-size=n           Set maximum stack size in bytes, default is {} KB
   --heap-size=n            Set maximum heap size in bytes (reserved for the WASI
                            libc heap; currently ignored)
@@ -177,14 +179,19 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, ArgErr
                 no_value()?;
                 opts.mode = RunningMode::Interp;
             }
-            "--fast-jit" => {
+            "--fast-jit" | "--multi-tier-jit" => {
                 no_value()?;
-                if !RunningMode::FastJit.is_available() {
-                    return Err(invalid(
-                        "mode --fast-jit is not available on this platform".into(),
-                    ));
+                let mode = if name == "--fast-jit" {
+                    RunningMode::FastJit
+                } else {
+                    RunningMode::MultiTierJit
+                };
+                if !mode.is_available() {
+                    return Err(invalid(format!(
+                        "mode {name} is not available on this platform"
+                    )));
                 }
-                opts.mode = RunningMode::FastJit;
+                opts.mode = mode;
             }
             "--repl" => {
                 no_value()?;
