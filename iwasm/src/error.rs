@@ -118,10 +118,10 @@ impl Trap {
         &self.backtrace
     }
 
-    pub(crate) fn with_backtrace(mut self, backtrace: Vec<String>) -> Trap {
-        if self.backtrace.is_empty() {
-            self.backtrace = backtrace;
-        }
+    /// Adds the frames of an outer stretch of the call stack (innermost first) below the
+    /// ones already recorded.
+    pub(crate) fn with_backtrace(mut self, outer: Vec<String>) -> Trap {
+        self.backtrace.extend(outer);
         self
     }
 }

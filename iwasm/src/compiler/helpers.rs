@@ -3,6 +3,8 @@
 //! every operation's semantics; and the trap exit. [`COMPILED_RUNTIME`] is the table compiled
 //! code reaches through the store's runtime state.
 
+use alloc::vec::Vec;
+
 use crate::error::{Trap, TrapCode};
 use crate::interp::{for_each_op, Cell};
 use crate::runtime::vmctx::{VMContext, VMRuntime};
@@ -92,8 +94,8 @@ for_each_op!(numeric_helpers! {});
 /// The table compiled code reaches through `VMRuntime::compiled`.
 #[repr(C)]
 pub(crate) struct CompiledRuntime {
-    /// Leaves compiled code on a trap: `(vmctx, status, detail)`; never returns.
-    pub trap: unsafe extern "C" fn(*mut VMContext, u32, u32),
+    /// Leaves compiled code on a trap: `(vmctx, status, detail, pc, fp)`; never returns.
+    pub trap: unsafe extern "C" fn(*mut VMContext, u32, u32, usize, usize),
     /// The numeric helpers, indexed by [`NumericHelper`].
     pub numeric: [NumericFn; NUMERIC_COUNT],
 }
@@ -104,22 +106,51 @@ pub(crate) static COMPILED_RUNTIME: CompiledRuntime = CompiledRuntime {
     numeric: NUMERIC_HELPERS,
 };
 
+/// Most compiled frames a trap's backtrace names.
+const MAX_BACKTRACE: usize = 10_000;
+
 /// Records the trap a compiled-code trap exit reports (`status`, see [`TRAP_STATUS_BASE`];
-/// `detail`: the table index of an uninitialised element).
+/// `detail`: the table index of an uninitialised element), with the backtrace of the
+/// compiled frames from the one at code address `pc` with frame pointer `fp` (the trapping
+/// function, or for a trap already recorded, the caller of the failed call) up to the entry
+/// stub.
 ///
 /// # Safety
-/// `runtime` is the live runtime state of the executing store.
-pub(crate) unsafe extern "C" fn record_trap(runtime: *mut VMRuntime, status: u32, detail: u32) {
-    if status == TRAP_STATUS_RECORDED {
-        return;
-    }
-    let code = trap_code(status.wrapping_sub(TRAP_STATUS_BASE));
-    let trap = match code {
-        TrapCode::UninitializedElement => Trap::uninitialized_element(detail),
-        code => Trap::new(code),
-    };
+/// `runtime` is the live runtime state of the executing store; `fp` is the frame pointer of
+/// the compiled function whose code contains `pc`, whose chain of saved frame pointers and
+/// return addresses leads back to the entry stub.
+pub(crate) unsafe extern "C" fn record_trap(
+    runtime: *mut VMRuntime,
+    status: u32,
+    detail: u32,
+    pc: usize,
+    fp: usize,
+) {
     // SAFETY: guaranteed by the caller.
-    unsafe { (*(*runtime).store).set_pending_trap(trap) };
+    let store = unsafe { &mut *(*runtime).store };
+    let trap = if status == TRAP_STATUS_RECORDED {
+        store.take_pending_trap()
+    } else {
+        match trap_code(status.wrapping_sub(TRAP_STATUS_BASE)) {
+            TrapCode::UninitializedElement => Trap::uninitialized_element(detail),
+            code => Trap::new(code),
+        }
+    };
+    let mut backtrace = Vec::new();
+    let (mut pc, mut fp) = (pc, fp);
+    while let Some(func) = store.func_at(pc) {
+        backtrace.push(store.func_name(func));
+        if backtrace.len() == MAX_BACKTRACE {
+            break;
+        }
+        // SAFETY: `fp` is the frame pointer of a compiled function (its code contains the
+        // previous `pc`): the caller's frame pointer and the return address are above it.
+        unsafe {
+            pc = *((fp + 8) as *const usize);
+            fp = *(fp as *const usize);
+        }
+    }
+    store.set_pending_trap(trap.with_backtrace(backtrace));
 }
 
 /// The trap code numbered `n` (see `TrapCode as u32`).

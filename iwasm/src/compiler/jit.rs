@@ -57,6 +57,7 @@ fn run_from_loop(
         executable(&code).map_err(|e| Trap::host(alloc::format!("cannot map code memory: {e}")))?;
     let entry = region.as_ptr() as *const u8;
     store.keep_code(Box::new(region));
+    store.add_code_range(entry as usize, code.len(), func.func);
     // A reference to the same function whose native entry is the loop entry.
     let at_loop = FuncRef {
         entry: Cell::new(stubs::enter as EntryFn),
@@ -108,6 +109,7 @@ pub(crate) fn compile_into(store: &mut Store, func: &FuncRef) -> Result<(), Trap
         executable(&code).map_err(|e| Trap::host(alloc::format!("cannot map code memory: {e}")))?;
     let entry = region.as_ptr() as *const u8;
     store.keep_code(Box::new(region));
+    store.add_code_range(entry as usize, code.len(), func.func);
     func.native.set(entry);
     func.entry.set(stubs::enter as EntryFn);
     Ok(())

@@ -160,6 +160,9 @@ pub struct Store {
     tier: TierHooks,
     /// Code that tiers produced for this store's functions, freed with the store.
     code: Vec<Box<dyn Any>>,
+    /// Machine code ranges `(start, end, function)`, sorted, for naming the functions of a
+    /// trapping native stack.
+    code_ranges: Vec<(usize, usize, u32)>,
     /// The trap of the last entry that returned non-zero.
     pending_trap: Option<Trap>,
 }
@@ -200,6 +203,7 @@ impl Store {
             host_vmctx,
             tier,
             code: Vec::new(),
+            code_ranges: Vec::new(),
             pending_trap: None,
         }
     }
@@ -261,6 +265,29 @@ impl Store {
     /// How this store's functions change tiers.
     pub(crate) fn tier(&self) -> &TierHooks {
         &self.tier
+    }
+
+    /// Notes that `start..start+len` is machine code of store function `func`.
+    pub(crate) fn add_code_range(&mut self, start: usize, len: usize, func: u32) {
+        let at = self.code_ranges.partition_point(|r| r.0 < start);
+        self.code_ranges.insert(at, (start, start + len, func));
+    }
+
+    /// The store function whose machine code contains `pc`, if any.
+    pub(crate) fn func_at(&self, pc: usize) -> Option<u32> {
+        let at = self.code_ranges.partition_point(|r| r.0 <= pc);
+        let (start, end, func) = *self.code_ranges.get(at.checked_sub(1)?)?;
+        (start <= pc && pc < end).then_some(func)
+    }
+
+    /// A printable name for store function `func`, for backtraces.
+    pub(crate) fn func_name(&self, func: u32) -> alloc::string::String {
+        match &self.funcs[func as usize].kind {
+            FuncKind::Wasm { instance, index } => {
+                self.instances[*instance as usize].module.func_name(*index)
+            }
+            FuncKind::Host(_) => alloc::string::String::from("<host>"),
+        }
     }
 
     /// Records the trap of an entry that is about to return non-zero.

@@ -406,6 +406,8 @@ impl MacroAssembler for X64Masm {
             ; .arch x64
             ; =>common
             ; mov rdi, r14
+            ; lea rcx, [=>common]
+            ; mov r8, rbp
         );
         self.compiled_runtime();
         dynasm!(self.ops

@@ -49,13 +49,14 @@ pub(crate) unsafe extern "C" fn enter(
     )
 }
 
-/// The common end of [`enter`]: `rsp` is its exit point, `esi` 0 or a trap status.
+/// The common end of [`enter`]: `rsp` is its exit point, `esi` 0 or a trap status (with
+/// `edx`, `rcx` and `r8` as [`record_trap`] takes them).
 #[unsafe(naked)]
 unsafe extern "C" fn leave() {
     naked_asm!(
         "mov rbx, [rsp + 16]",
-        "mov rcx, [rsp + 8]",
-        "mov [rbx + {rt_exit_sp}], rcx",
+        "mov r9, [rsp + 8]",
+        "mov [rbx + {rt_exit_sp}], r9",
         "xor eax, eax",
         "test esi, esi",
         "jz 2f",
@@ -77,12 +78,19 @@ unsafe extern "C" fn leave() {
 }
 
 /// Leaves compiled code on a trap: `rdi` = the running context, `esi` = the trap status,
-/// `edx` = its detail.
+/// `edx` = its detail, `rcx` = an address in the trapping function's code, `r8` = its frame
+/// pointer.
 ///
 /// # Safety
 /// Called only from compiled code running under [`enter`].
 #[unsafe(naked)]
-pub(crate) unsafe extern "C" fn trap_exit(vmctx: *mut VMContext, status: u32, detail: u32) {
+pub(crate) unsafe extern "C" fn trap_exit(
+    vmctx: *mut VMContext,
+    status: u32,
+    detail: u32,
+    pc: usize,
+    fp: usize,
+) {
     naked_asm!(
         "mov rax, [rdi + {vm_runtime}]",
         "mov rsp, [rax + {rt_exit_sp}]",
@@ -94,7 +102,8 @@ pub(crate) unsafe extern "C" fn trap_exit(vmctx: *mut VMContext, status: u32, de
 }
 
 /// The native entry of functions that are not compiled: calls their `entry` with the same
-/// arguments, and turns a non-zero status into a trap exit (the trap is already recorded).
+/// arguments, and turns a non-zero status into a trap exit (the trap is already recorded;
+/// the caller's frames are added to its backtrace).
 ///
 /// # Safety
 /// Called only from compiled code, with `r14` = the caller's context.
@@ -111,6 +120,8 @@ pub(crate) unsafe extern "C" fn call_entry() {
         "mov rdi, r14",
         "mov esi, {recorded}",
         "xor edx, edx",
+        "mov rcx, [rsp]",
+        "mov r8, rbp",
         "jmp {trap}",
         fr_entry = const off::FUNC_REF_ENTRY,
         recorded = const TRAP_STATUS_RECORDED,

@@ -177,16 +177,8 @@ fn compiled(store: &mut Store, func: &FuncRef) -> Result<*const CompiledFunc, Tr
 fn backtrace(store: &Store, func: *const FuncRef, frames: &[Frame]) -> Vec<String> {
     core::iter::once(func)
         .chain(frames.iter().rev().map(|f| f.func))
-        .map(|f| {
-            // SAFETY: every frame's function reference is a live reference of the store.
-            let func = unsafe { (*f).func };
-            match &store.funcs[func as usize].kind {
-                FuncKind::Wasm { instance, index } => {
-                    store.instances[*instance as usize].module.func_name(*index)
-                }
-                FuncKind::Host(_) => String::from("<host>"),
-            }
-        })
+        // SAFETY: every frame's function reference is a live reference of the store.
+        .map(|f| store.func_name(unsafe { (*f).func }))
         .collect()
 }
 

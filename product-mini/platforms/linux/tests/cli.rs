@@ -115,13 +115,15 @@ fn fast_jit_runs_the_sample_and_traps() {
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
     assert_eq!(stdout(&out), "0x1a6d:i32\n");
     let file = TempFile::new("trap-jit.wasm", TRAP_WASM);
-    let out = iwasm_file(&["--fast-jit"], &file.0, &[]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stderr(&out).starts_with("Exception: unreachable"),
-        "{}",
-        stderr(&out)
-    );
+    for mode in ["--interp", "--fast-jit", "--multi-tier-jit"] {
+        let out = iwasm_file(&[mode], &file.0, &[]);
+        assert_eq!(out.status.code(), Some(1));
+        let err = stderr(&out);
+        assert!(err.starts_with("Exception: unreachable\n"), "{err}");
+        let trace: Vec<&str> = err.lines().skip(1).collect();
+        let expected = ["  #00 inner", "  #01 outer", "  #02 $f2"];
+        assert_eq!(trace, expected, "{mode}: {err}");
+    }
 }
 
 #[test]
