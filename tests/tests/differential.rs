@@ -329,12 +329,22 @@ fn random_modules_agree_across_tiers_and_with_wasmi() {
         }
         for set in 0..ARG_SETS {
             let interp = on_iwasm::run(&wasm, iwasm::RunningMode::Interp, set);
-            let wasmi = on_wasmi::run(&wasm, set);
-            assert_eq!(
-                interp.is_some(),
-                wasmi.is_some(),
-                "seed {seed}: instantiation differs"
-            );
+            // The oracle has bugs of its own (wasmi 2.0.0 panics translating some
+            // `i32.store16`): such a module is compared across iwasm's tiers only.
+            let wasmi = match std::panic::catch_unwind(|| on_wasmi::run(&wasm, set)) {
+                Ok(wasmi) => Some(wasmi),
+                Err(_) => {
+                    println!("seed {seed}: wasmi panicked; compared across iwasm's tiers only");
+                    None
+                }
+            };
+            if let Some(wasmi) = &wasmi {
+                assert_eq!(
+                    interp.is_some(),
+                    wasmi.is_some(),
+                    "seed {seed}: instantiation differs"
+                );
+            }
             if test_jit {
                 let compiled = on_iwasm::run(&wasm, jit, set);
                 assert_eq!(
@@ -347,7 +357,7 @@ fn random_modules_agree_across_tiers_and_with_wasmi() {
                     "seed {seed} args {set}: multi-tier differs from interpreter"
                 );
             }
-            let (Some(ours), Some(theirs)) = (interp, wasmi) else {
+            let (Some(ours), Some(Some(theirs))) = (interp, wasmi) else {
                 continue;
             };
             assert_eq!(ours.len(), theirs.len(), "seed {seed}: exports differ");
