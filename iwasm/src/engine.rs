@@ -4,16 +4,27 @@
 use crate::runtime::{Config, Store, TierHooks};
 
 /// How a store runs wasm functions (WAMR's running modes).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RunningMode {
     /// The fast interpreter (`--interp`).
-    #[default]
     Interp,
     /// Each function compiled to machine code on its first call (`--fast-jit`).
     FastJit,
     /// Functions start in the interpreter; hot ones (by calls, or by iterations of a loop,
     /// which then continues in compiled code) are compiled (`--multi-tier-jit`).
     MultiTierJit,
+}
+
+impl Default for RunningMode {
+    /// The multi-tier JIT where this build has a JIT, else the interpreter: programs start
+    /// as fast as in the interpreter and long runs reach the JIT's speed (see the README).
+    fn default() -> RunningMode {
+        if RunningMode::MultiTierJit.is_available() {
+            RunningMode::MultiTierJit
+        } else {
+            RunningMode::Interp
+        }
+    }
 }
 
 impl RunningMode {
@@ -52,14 +63,15 @@ impl Default for Store {
 }
 
 impl Store {
-    /// An empty store with default limits, running functions in the interpreter.
+    /// An empty store with default limits and the default running mode.
     pub fn new() -> Store {
         Store::default()
     }
 
-    /// An empty store with the given limits, running functions in the interpreter.
+    /// An empty store with the given limits and the default running mode
+    /// ([`RunningMode::default`]).
     pub fn with_config(config: Config) -> Store {
-        Store::with_mode(config, RunningMode::Interp)
+        Store::with_mode(config, RunningMode::default())
     }
 
     /// An empty store with the given limits and running mode (the interpreter if the mode

@@ -203,7 +203,8 @@ fn dispatch_runs_in_constant_host_stack() {
     let spin = std::thread::Builder::new()
         .stack_size(64 * 1024)
         .spawn(move || {
-            let mut store = Store::new();
+            // The interpreter's dispatch is what this checks (the JIT would take over).
+            let mut store = Store::with_mode(Config::default(), iwasm::RunningMode::Interp);
             let module = Module::new(&wasm).unwrap();
             let inst = Linker::new().instantiate(&mut store, &module).unwrap();
             let spin = inst.get_func(&store, "spin").unwrap();

@@ -92,11 +92,12 @@ options:
   -f|--function name       Specify a function name of the module to run rather
                            than _start; args are its parameters
   -v=n                     Set log verbose level (0 to 5, default is 2)
-  --interp                 Run the wasm app with interpreter mode (the default)
+  --interp                 Run the wasm app with interpreter mode
   --fast-jit               Run the wasm app with the fast JIT: each function is
                            compiled to machine code on its first call (x86-64)
   --multi-tier-jit         Run the wasm app in the interpreter and compile hot
-                           functions and loops to machine code (x86-64)
+                           functions and loops to machine code (x86-64; the
+                           default where available, else --interp)
   --stack-size=n           Set maximum stack size in bytes, default is {} KB
   --heap-size=n            Set maximum heap size in bytes (reserved for the WASI
                            libc heap; currently ignored)
