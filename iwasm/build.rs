@@ -1,4 +1,4 @@
-//! Chooses the interpreter's dispatch backend.
+//! Chooses the interpreter's dispatch backend, and whether the JIT is built (`iwasm_jit`).
 //!
 //! With `iwasm_tail_calls` set, every handler ends by tail-calling the next one (threaded
 //! code). That relies on LLVM's sibling-call optimisation, which happens reliably only when
@@ -7,6 +7,7 @@
 
 fn main() {
     println!("cargo:rustc-check-cfg=cfg(iwasm_tail_calls)");
+    println!("cargo:rustc-check-cfg=cfg(iwasm_jit)");
     println!("cargo:rerun-if-changed=build.rs");
     let opt = std::env::var("OPT_LEVEL").unwrap_or_default();
     let arch = std::env::var("CARGO_CFG_TARGET_ARCH").unwrap_or_default();
@@ -18,5 +19,9 @@ fn main() {
     let debug_assertions = std::env::var_os("CARGO_CFG_DEBUG_ASSERTIONS").is_some();
     if optimising && arch_ok && !portable && !debug_assertions {
         println!("cargo:rustc-cfg=iwasm_tail_calls");
+    }
+    // The JIT: std builds for an ISA with a back end.
+    if std::env::var_os("CARGO_FEATURE_STD").is_some() && arch == "x86_64" {
+        println!("cargo:rustc-cfg=iwasm_jit");
     }
 }

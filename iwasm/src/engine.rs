@@ -33,7 +33,7 @@ impl RunningMode {
         match self {
             RunningMode::Interp => true,
             RunningMode::FastJit | RunningMode::MultiTierJit => {
-                cfg!(all(feature = "std", target_arch = "x86_64"))
+                cfg!(iwasm_jit)
             }
         }
     }
@@ -41,9 +41,9 @@ impl RunningMode {
     /// The tier new functions start in; the interpreter where this mode is unavailable.
     fn tier(self) -> TierHooks {
         match self {
-            #[cfg(all(feature = "std", target_arch = "x86_64"))]
+            #[cfg(iwasm_jit)]
             RunningMode::FastJit => crate::compiler::jit::lazy_tier(),
-            #[cfg(all(feature = "std", target_arch = "x86_64"))]
+            #[cfg(iwasm_jit)]
             RunningMode::MultiTierJit => crate::compiler::jit::multi_tier(crate::interp::entry),
             _ => TierHooks {
                 entry: crate::interp::entry,
@@ -54,6 +54,19 @@ impl RunningMode {
             },
         }
     }
+}
+
+/// Compiles every function of `module` with the JIT's code generator, as `--fast-jit` would
+/// if every function were called, and returns `(wasm code bytes, machine code bytes)`: for
+/// measuring compile speed and code size. `Error::Unsupported` where this build has no JIT.
+pub fn compile_all_functions(module: &crate::Module) -> Result<(usize, usize), crate::Error> {
+    let wasm_code: usize = module.info.bodies.iter().map(|b| b.len()).sum();
+    #[cfg(iwasm_jit)]
+    return Ok((wasm_code, crate::compiler::compile_all(&module.info)?));
+    #[cfg(not(iwasm_jit))]
+    return Err(crate::Error::Unsupported(alloc::format!(
+        "no JIT in this build ({wasm_code} bytes of wasm code)"
+    )));
 }
 
 impl Default for Store {

@@ -30,7 +30,7 @@
 
 extern crate alloc;
 
-#[cfg(all(feature = "std", target_arch = "x86_64"))]
+#[cfg(iwasm_jit)]
 mod compiler;
 mod engine;
 mod error;
@@ -39,7 +39,7 @@ mod loader;
 mod runtime;
 mod values;
 
-pub use engine::RunningMode;
+pub use engine::{compile_all_functions, RunningMode};
 pub use error::{Error, Trap, TrapCode};
 pub use loader::Module;
 pub use runtime::vmctx as vm;

@@ -38,6 +38,7 @@ impl ValType {
     }
 
     /// The wasmparser value type.
+    #[cfg(iwasm_jit)]
     pub(crate) fn to_wasmparser(self) -> wasmparser::ValType {
         use wasmparser::ValType as W;
         match self {

@@ -27,6 +27,16 @@ pub(crate) fn compile_function(module: &ModuleInfo, func_index: u32) -> Result<V
         .ok_or_else(|| Error::Resource("the function entry was not generated".into()))
 }
 
+/// Compiles every function body of `module` for the host (as the JIT would, all at once)
+/// and returns the machine code's total size in bytes: a measure of the code generator's
+/// speed and output size.
+pub(crate) fn compile_all(module: &ModuleInfo) -> Result<usize, Error> {
+    let first = module.num_imported_funcs as u32;
+    (first..module.funcs.len() as u32).try_fold(0, |size, index| {
+        Ok(size + compile_function(module, index)?.len())
+    })
+}
+
 /// Compiles function `func_index` of `module` entered at the start of its loop number
 /// `ordinal` (counting every `loop` operator of the body in order) with all its locals as
 /// arguments; `None` if that loop does not start on an empty operand stack.

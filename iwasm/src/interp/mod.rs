@@ -9,8 +9,10 @@ mod translate;
 
 use alloc::boxed::Box;
 
+#[cfg(iwasm_jit)]
 pub(crate) use exec::cells::Cell;
 pub(crate) use exec::entry;
+#[cfg(iwasm_jit)]
 pub(crate) use ops::for_each_op;
 pub(crate) use ops::Instr;
 

@@ -162,6 +162,10 @@ pub struct Store {
     code: Vec<Box<dyn Any>>,
     /// Machine code ranges `(start, end, function)`, sorted, for naming the functions of a
     /// trapping native stack.
+    #[cfg_attr(
+        not(iwasm_jit),
+        allow(dead_code, reason = "only compiled code has ranges")
+    )]
     code_ranges: Vec<(usize, usize, u32)>,
     /// The trap of the last entry that returned non-zero.
     pending_trap: Option<Trap>,
@@ -268,12 +272,20 @@ impl Store {
     }
 
     /// Notes that `start..start+len` is machine code of store function `func`.
+    #[cfg_attr(
+        not(iwasm_jit),
+        allow(dead_code, reason = "only compiled code has ranges")
+    )]
     pub(crate) fn add_code_range(&mut self, start: usize, len: usize, func: u32) {
         let at = self.code_ranges.partition_point(|r| r.0 < start);
         self.code_ranges.insert(at, (start, start + len, func));
     }
 
     /// The store function whose machine code contains `pc`, if any.
+    #[cfg_attr(
+        not(iwasm_jit),
+        allow(dead_code, reason = "only compiled code has ranges")
+    )]
     pub(crate) fn func_at(&self, pc: usize) -> Option<u32> {
         let at = self.code_ranges.partition_point(|r| r.0 <= pc);
         let (start, end, func) = *self.code_ranges.get(at.checked_sub(1)?)?;

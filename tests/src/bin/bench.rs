@@ -46,15 +46,19 @@ struct Options {
     quick: bool,
     /// Fixed number of timed runs instead of the time budget.
     runs: Option<usize>,
+    /// `--compile FILE...`: measure the JIT's compile speed on these modules instead.
+    compile: Vec<String>,
 }
 
-const USAGE: &str = "usage: bench [--filter NAME] [--quick] [--runs N]";
+const USAGE: &str =
+    "usage: bench [--filter NAME] [--quick] [--runs N] | bench --compile FILE.wasm...";
 
 fn parse_options() -> Result<Options, String> {
     let mut options = Options {
         filter: None,
         quick: false,
         runs: None,
+        compile: Vec::new(),
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -66,6 +70,7 @@ fn parse_options() -> Result<Options, String> {
                 let n = n.parse().map_err(|_| format!("bad --runs value `{n}`"))?;
                 options.runs = Some(usize::max(n, 1));
             }
+            "--compile" => options.compile.extend(args.by_ref()),
             // `cargo bench` style invocations pass this; nothing to do.
             "--bench" => {}
             "-h" | "--help" => return Err(USAGE.into()),
@@ -114,6 +119,9 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if !options.compile.is_empty() {
+        return compile_speed(&options.compile);
+    }
     let policy = run_policy(&options);
     let runs_note = match options.runs {
         Some(n) => format!("{n} runs"),
@@ -138,6 +146,43 @@ fn main() -> ExitCode {
     if failures > 0 {
         eprintln!("{failures} program(s) failed");
         return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}
+
+/// `--compile`: for each module, the JIT's compile time for every function (best of 5),
+/// throughput in MB of wasm code per second, and machine code size against wasm code size.
+fn compile_speed(files: &[String]) -> ExitCode {
+    println!("file                 wasm code    machine code  ratio   compile ms   MB/s");
+    for file in files {
+        let measured = std::fs::read(file)
+            .map_err(|e| e.to_string())
+            .and_then(|bytes| iwasm::Module::new(&bytes).map_err(|e| e.to_string()))
+            .and_then(|module| {
+                let mut best = Duration::MAX;
+                let mut sizes = (0, 0);
+                for _ in 0..5 {
+                    let start = std::time::Instant::now();
+                    sizes = iwasm::compile_all_functions(&module).map_err(|e| e.to_string())?;
+                    best = best.min(start.elapsed());
+                }
+                Ok((sizes, best))
+            });
+        match measured {
+            Ok(((wasm, machine), time)) => println!(
+                "{:<20} {wasm:>9}  {machine:>14}  {:>5.2}  {:>11.1}  {:>5.1}",
+                std::path::Path::new(file)
+                    .file_name()
+                    .map_or(file.into(), |n| n.to_string_lossy()),
+                machine as f64 / wasm as f64,
+                time.as_secs_f64() * 1e3,
+                wasm as f64 / 1e6 / time.as_secs_f64(),
+            ),
+            Err(e) => {
+                eprintln!("{file}: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
     }
     ExitCode::SUCCESS
 }
