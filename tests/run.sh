@@ -38,6 +38,20 @@ cargo clippy -p iwasm --no-default-features --target thumbv7em-none-eabihf -- -D
 step "benchmark smoke run (results must match wasmi)"
 cargo run --release --bin bench -- --quick
 
+step "two large real programs (wasm32-wasip1) give the same output in every running mode"
+bash tests/bench/real-programs/build.sh
+cargo build --release -p iwasm-cli
+real=target/real-programs
+for program in "wat2wasm input.wat" "markdown input.md"; do
+    set -- $program
+    expected=$(target/release/iwasm --interp "$real/$1.wasm" 2 < "$real/$2")
+    for mode in --fast-jit --multi-tier-jit; do
+        actual=$(target/release/iwasm "$mode" "$real/$1.wasm" 2 < "$real/$2")
+        [ "$actual" = "$expected" ] || { echo "$1 $mode: '$actual', expected '$expected'" >&2; exit 1; }
+    done
+    echo "$1: $expected in every mode"
+done
+
 step "spec suite, portable (trampoline) dispatch"
 cargo run --release -p iwasm-tests --features iwasm/portable-dispatch --bin spec -- --mode interp > /tmp/iwasm-spec-portable.txt || { cat /tmp/iwasm-spec-portable.txt; exit 1; }
 tail -n 1 /tmp/iwasm-spec-portable.txt
