@@ -62,7 +62,10 @@ impl RunningMode {
 pub fn compile_all_functions(module: &crate::Module) -> Result<(usize, usize), crate::Error> {
     let wasm_code: usize = module.info.bodies.iter().map(|b| b.len()).sum();
     #[cfg(iwasm_jit)]
-    return Ok((wasm_code, crate::compiler::compile_all(&module.info)?));
+    return Ok((
+        wasm_code,
+        crate::compiler::compile_all(&module.info, crate::compiler::Bounds::GuardPages)?,
+    ));
     #[cfg(not(iwasm_jit))]
     return Err(crate::Error::Unsupported(alloc::format!(
         "no JIT in this build ({wasm_code} bytes of wasm code)"

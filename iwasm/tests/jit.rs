@@ -163,3 +163,38 @@ fn traps_and_host_calls_across_tiers() {
         [Value::I32(6)]
     );
 }
+
+#[test]
+fn out_of_bounds_accesses_trap_with_guard_pages_and_explicit_checks() {
+    let wat = r#"(module (memory 1 4)
+        (func (export "load") (param i32) (result i32) (i32.load offset=8 (local.get 0)))
+        (func (export "grow") (result i32) (memory.grow (i32.const 1))))"#;
+    for guard_pages in [true, false] {
+        let config = Config {
+            guard_pages,
+            ..Config::default()
+        };
+        let mut store = Store::with_mode(config, RunningMode::FastJit);
+        let module = Module::new(&wat::parse_str(wat).unwrap()).unwrap();
+        let instance = Linker::new().instantiate(&mut store, &module).unwrap();
+        let load = instance.get_func(&store, "load").unwrap();
+        let grow = instance.get_func(&store, "grow").unwrap();
+        let trap = |store: &mut Store, addr: i32| match load.call(store, &[Value::I32(addr)]) {
+            Err(Error::Trap(t)) => t.code(),
+            other => panic!("guard pages {guard_pages}: {other:?}"),
+        };
+        assert_eq!(
+            load.call(&mut store, &[Value::I32(65524)]).unwrap(),
+            [Value::I32(0)]
+        );
+        assert_eq!(trap(&mut store, 65525), TrapCode::MemoryOutOfBounds);
+        assert_eq!(trap(&mut store, -1), TrapCode::MemoryOutOfBounds);
+        // After growing, the new page is in bounds; the one after it is not.
+        assert_eq!(grow.call(&mut store, &[]).unwrap(), [Value::I32(1)]);
+        assert_eq!(
+            load.call(&mut store, &[Value::I32(65525)]).unwrap(),
+            [Value::I32(0)]
+        );
+        assert_eq!(trap(&mut store, 131061), TrapCode::MemoryOutOfBounds);
+    }
+}

@@ -22,6 +22,10 @@ pub(crate) fn current_thread_stack_low() -> Result<usize, PalError> {
     Err(UNSUPPORTED)
 }
 
+pub(crate) fn install_fault_handler(_: crate::faults::FaultHandler) -> Result<(), PalError> {
+    Err(UNSUPPORTED)
+}
+
 /// # Safety
 /// Never called: no region can be mapped here.
 pub(crate) unsafe fn protect(_ptr: *mut u8, _len: usize, _p: Protection) -> Result<(), PalError> {

@@ -171,6 +171,34 @@ pub mod stack {
     }
 }
 
+/// Memory faults (SIGSEGV/SIGBUS on Linux) that a runtime may turn into traps: a handler
+/// sees the faulting thread's registers and either takes the fault (changing where the
+/// thread resumes) or leaves it to whatever handled it before.
+pub mod faults {
+    use super::{imp, PalError};
+
+    /// The general-purpose registers of a faulting thread, in the ISA's own numbering (on
+    /// x86-64: rax, rcx, rdx, rbx, rsp, rbp, rsi, rdi, r8–r15), and its program counter.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct FaultState {
+        /// The program counter.
+        pub pc: usize,
+        /// The general-purpose registers.
+        pub gprs: [usize; 16],
+    }
+
+    /// Decides about a fault: `true` takes it (the thread resumes with the state as the
+    /// handler left it), `false` leaves it to the previous handler. Runs in a signal handler:
+    /// it must not allocate, lock or unwind.
+    pub type FaultHandler = fn(&mut FaultState) -> bool;
+
+    /// Installs `handler` for memory faults of every thread (once per process; later calls
+    /// do nothing).
+    pub fn install(handler: FaultHandler) -> Result<(), PalError> {
+        imp::install_fault_handler(handler)
+    }
+}
+
 /// Clocks.
 pub mod clock {
     use super::{imp, PalError};

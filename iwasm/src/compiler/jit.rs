@@ -4,7 +4,10 @@
 use alloc::boxed::Box;
 use core::cell::Cell;
 
+use iwasm_platforms::faults;
 use iwasm_platforms::memory::{flush_icache, Protection, Region};
+
+use super::Bounds;
 
 use super::helpers::COMPILED_RUNTIME;
 use super::isa::stubs;
@@ -47,8 +50,9 @@ fn run_from_loop(
     let FuncKind::Wasm { instance, index } = store.funcs[func.func as usize].kind else {
         unreachable!("only wasm functions are compiled");
     };
+    let bounds = bounds_for(store, instance);
     let module = &store.instances[instance as usize].module;
-    let Some(code) = super::compile_loop_entry(module, index, ordinal)
+    let Some(code) = super::compile_loop_entry(module, index, ordinal, bounds)
         .map_err(|e| Trap::host(alloc::format!("cannot compile function: {e}")))?
     else {
         return Ok(false);
@@ -102,8 +106,9 @@ pub(crate) fn compile_into(store: &mut Store, func: &FuncRef) -> Result<(), Trap
     let FuncKind::Wasm { instance, index } = store.funcs[func.func as usize].kind else {
         unreachable!("only wasm functions are compiled");
     };
+    let bounds = bounds_for(store, instance);
     let module = &store.instances[instance as usize].module;
-    let code = super::compile_function(module, index)
+    let code = super::compile_function(module, index, bounds)
         .map_err(|e| Trap::host(alloc::format!("cannot compile function: {e}")))?;
     let region =
         executable(&code).map_err(|e| Trap::host(alloc::format!("cannot map code memory: {e}")))?;
@@ -113,6 +118,21 @@ pub(crate) fn compile_into(store: &mut Store, func: &FuncRef) -> Result<(), Trap
     func.native.set(entry);
     func.entry.set(stubs::enter as EntryFn);
     Ok(())
+}
+
+/// How code for `instance`'s functions keeps memory accesses in bounds: guard pages where
+/// the store allows them, memory 0 sits in its own reservation and the platform turns faults
+/// in compiled code into traps; explicit checks otherwise.
+fn bounds_for(store: &Store, instance: u32) -> Bounds {
+    let reserved = store.instances[instance as usize]
+        .memories
+        .first()
+        .is_some_and(|m| store.memories[*m as usize].is_reserved());
+    if store.config.guard_pages && reserved && faults::install(stubs::take_fault).is_ok() {
+        Bounds::GuardPages
+    } else {
+        Bounds::Explicit
+    }
 }
 
 /// `code` in fresh memory, made executable.

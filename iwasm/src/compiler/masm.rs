@@ -130,6 +130,16 @@ pub(crate) enum UnOp {
     ConvertS(FloatWidth, Width),
 }
 
+/// How compiled code keeps memory accesses in bounds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Bounds {
+    /// Compare every access with the memory's length.
+    Explicit,
+    /// Rely on the guard region after the memory: an access past the length faults, and the
+    /// fault handler turns it into a trap.
+    GuardPages,
+}
+
 /// Width and extension of a memory access.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct MemAccess {

@@ -15,14 +15,19 @@ use x64 as isa;
 
 use alloc::vec::Vec;
 
+pub(crate) use masm::Bounds;
+
 use crate::error::Error;
 use crate::loader::ModuleInfo;
 
 /// Compiles function `func_index` of `module` to position-independent machine code for the
 /// host.
-pub(crate) fn compile_function(module: &ModuleInfo, func_index: u32) -> Result<Vec<u8>, Error> {
-    let has_memory = !module.memories.is_empty();
-    let masm = isa::masm::X64Masm::new(has_memory);
+pub(crate) fn compile_function(
+    module: &ModuleInfo,
+    func_index: u32,
+    bounds: Bounds,
+) -> Result<Vec<u8>, Error> {
+    let masm = isa::masm::X64Masm::new(!module.memories.is_empty(), bounds);
     codegen::compile(module, func_index, masm, None)?
         .ok_or_else(|| Error::Resource("the function entry was not generated".into()))
 }
@@ -30,10 +35,10 @@ pub(crate) fn compile_function(module: &ModuleInfo, func_index: u32) -> Result<V
 /// Compiles every function body of `module` for the host (as the JIT would, all at once)
 /// and returns the machine code's total size in bytes: a measure of the code generator's
 /// speed and output size.
-pub(crate) fn compile_all(module: &ModuleInfo) -> Result<usize, Error> {
+pub(crate) fn compile_all(module: &ModuleInfo, bounds: Bounds) -> Result<usize, Error> {
     let first = module.num_imported_funcs as u32;
     (first..module.funcs.len() as u32).try_fold(0, |size, index| {
-        Ok(size + compile_function(module, index)?.len())
+        Ok(size + compile_function(module, index, bounds)?.len())
     })
 }
 
@@ -44,8 +49,8 @@ pub(crate) fn compile_loop_entry(
     module: &ModuleInfo,
     func_index: u32,
     ordinal: u32,
+    bounds: Bounds,
 ) -> Result<Option<Vec<u8>>, Error> {
-    let has_memory = !module.memories.is_empty();
-    let masm = isa::masm::X64Masm::new(has_memory);
+    let masm = isa::masm::X64Masm::new(!module.memories.is_empty(), bounds);
     codegen::compile(module, func_index, masm, Some(ordinal))
 }

@@ -61,11 +61,13 @@ impl Store {
         self.enter_call()?;
         self.runtime.store = self;
         let func_ref = self.func_ref(func);
+        let outer = active::enter(&mut *self.runtime);
         // SAFETY: `func_ref` is a live reference of this store, whose entry follows the
         // `EntryFn` contract; `values` holds `max(params, results)` cells.
         let status = unsafe {
             ((*func_ref).entry.get())(func_ref, core::ptr::null_mut(), values.as_mut_ptr())
         };
+        active::leave(outer);
         self.exit_call();
         if status != 0 {
             return Err(self.take_pending_trap());
@@ -77,6 +79,46 @@ impl Store {
             .map(|(t, cell)| self.cell_to_value(*t, *cell))
             .collect())
     }
+}
+
+/// Which store's code the current thread is running (for turning memory faults in compiled
+/// code into traps).
+pub(crate) mod active {
+    use super::super::vmctx::VMRuntime;
+
+    #[cfg(feature = "std")]
+    std::thread_local! {
+        static ACTIVE: core::cell::Cell<*mut VMRuntime> = const { core::cell::Cell::new(core::ptr::null_mut()) };
+    }
+
+    /// Makes `runtime` the active one; returns the one it replaces.
+    #[cfg(feature = "std")]
+    pub(crate) fn enter(runtime: *mut VMRuntime) -> *mut VMRuntime {
+        ACTIVE.with(|active| active.replace(runtime))
+    }
+
+    /// Makes `outer` (from [`enter`]) active again.
+    #[cfg(feature = "std")]
+    pub(crate) fn leave(outer: *mut VMRuntime) {
+        ACTIVE.with(|active| active.set(outer));
+    }
+
+    /// The runtime state of the store the current thread is running, or null.
+    #[cfg(feature = "std")]
+    #[cfg_attr(not(iwasm_jit), allow(dead_code, reason = "only compiled code faults"))]
+    pub(crate) fn current() -> *mut VMRuntime {
+        ACTIVE.with(|active| active.get())
+    }
+
+    /// Without threads there is nothing to track.
+    #[cfg(not(feature = "std"))]
+    pub(crate) fn enter(_: *mut VMRuntime) -> *mut VMRuntime {
+        core::ptr::null_mut()
+    }
+
+    /// Without threads there is nothing to track.
+    #[cfg(not(feature = "std"))]
+    pub(crate) fn leave(_: *mut VMRuntime) {}
 }
 
 /// The entry of every host function (see [`EntryFn`](super::vmctx::EntryFn)).

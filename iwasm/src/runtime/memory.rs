@@ -13,8 +13,9 @@ use crate::error::Error;
 use crate::values::{MemoryType, MAX_PAGES, PAGE_SIZE};
 
 /// Address space reserved per memory on 64-bit hosts: every 32-bit index plus a 32-bit
-/// offset lands inside it, so compiled code may rely on guard pages for bounds.
-const RESERVATION: u64 = 8 << 30;
+/// offset, plus an access of up to 8 bytes, lands inside it, so compiled code may rely on
+/// guard pages for bounds.
+const RESERVATION: u64 = (8 << 30) + (64 << 10);
 
 /// Where a memory's bytes live.
 enum Backing {
@@ -70,6 +71,16 @@ impl MemoryInst {
         };
         mem.grow(ty.min).ok_or_else(out_of_memory)?;
         Ok(mem)
+    }
+
+    /// Whether the memory sits in its own reservation, guard region included (so an access
+    /// past its length faults instead of touching anything else).
+    #[cfg_attr(
+        not(iwasm_jit),
+        allow(dead_code, reason = "only compiled code uses guard pages")
+    )]
+    pub fn is_reserved(&self) -> bool {
+        matches!(self.backing, Backing::Reserved(_))
     }
 
     /// Current size in pages.

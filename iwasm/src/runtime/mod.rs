@@ -1,7 +1,7 @@
 //! The runtime: the [`Store`] that owns every instance's functions, memories, tables and
 //! globals, the handles that name them, instantiation and linking.
 
-mod call;
+pub(crate) mod call;
 mod func;
 mod handles;
 pub(crate) mod instantiate;
@@ -46,6 +46,10 @@ pub struct Config {
     /// In a tiered running mode, a function's calls plus loop iterations after which it is
     /// compiled (a loop then continues in compiled code).
     pub tier_up_threshold: u32,
+    /// Let compiled code rely on guard pages instead of comparing each memory access with
+    /// the memory's length, where that is sound (a memory in its own 8 GiB reservation, and
+    /// a platform that turns faults into traps); explicit checks everywhere else.
+    pub guard_pages: bool,
 }
 
 impl Default for Config {
@@ -55,6 +59,7 @@ impl Default for Config {
             max_call_depth: 50_000,
             max_memory_pages: crate::values::MAX_PAGES,
             tier_up_threshold: 1000,
+            guard_pages: true,
         }
     }
 }

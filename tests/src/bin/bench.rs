@@ -48,10 +48,13 @@ struct Options {
     runs: Option<usize>,
     /// `--compile FILE...`: measure the JIT's compile speed on these modules instead.
     compile: Vec<String>,
+    /// `--explicit-bounds`: the JIT compares every memory access with the memory's length
+    /// instead of relying on guard pages.
+    explicit_bounds: bool,
 }
 
 const USAGE: &str =
-    "usage: bench [--filter NAME] [--quick] [--runs N] | bench --compile FILE.wasm...";
+    "usage: bench [--filter NAME] [--quick] [--runs N] [--explicit-bounds] | bench --compile FILE.wasm...";
 
 fn parse_options() -> Result<Options, String> {
     let mut options = Options {
@@ -59,6 +62,7 @@ fn parse_options() -> Result<Options, String> {
         quick: false,
         runs: None,
         compile: Vec::new(),
+        explicit_bounds: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -71,6 +75,7 @@ fn parse_options() -> Result<Options, String> {
                 options.runs = Some(usize::max(n, 1));
             }
             "--compile" => options.compile.extend(args.by_ref()),
+            "--explicit-bounds" => options.explicit_bounds = true,
             // `cargo bench` style invocations pass this; nothing to do.
             "--bench" => {}
             "-h" | "--help" => return Err(USAGE.into()),
@@ -130,11 +135,15 @@ fn main() -> ExitCode {
             policy.min_runs, policy.max_runs
         ),
     };
-    report::print_header(&ENGINES, &runs_note);
+    let mut engines = ENGINES;
+    if options.explicit_bounds {
+        engines[1] = iwasm_runner::IWASM_JIT_EXPLICIT_BOUNDS;
+    }
+    report::print_header(&engines, &runs_note);
     let mut rows = Vec::new();
     let mut failures = 0;
     for program in selected(&options) {
-        match measure::bench_program(program, &ENGINES, options.quick, &policy) {
+        match measure::bench_program(program, &engines, options.quick, &policy) {
             Ok(times) => rows.push(report::print_row(program, &times)),
             Err(message) => {
                 println!("{:<12} FAILED: {message}", program.name);
@@ -142,7 +151,7 @@ fn main() -> ExitCode {
             }
         }
     }
-    report::print_geomeans(&rows, &ENGINES);
+    report::print_geomeans(&rows, &engines);
     if failures > 0 {
         eprintln!("{failures} program(s) failed");
         return ExitCode::FAILURE;

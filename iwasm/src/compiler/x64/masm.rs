@@ -23,8 +23,8 @@ use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi, VecAssembler};
 
 use crate::compiler::helpers::{CompiledRuntime, TRAP_STATUS_BASE};
 use crate::compiler::masm::{
-    Callee, FloatCmp, FloatOp, FloatWidth, IntCmp, IntOp, MacroAssembler, MemAccess, Operand, Reg,
-    RuntimeCall, Slot, UnOp, Width,
+    Bounds, Callee, FloatCmp, FloatOp, FloatWidth, IntCmp, IntOp, MacroAssembler, MemAccess,
+    Operand, Reg, RuntimeCall, Slot, UnOp, Width,
 };
 use crate::error::{Error, TrapCode};
 use crate::runtime::vmctx::offsets as off;
@@ -34,6 +34,8 @@ pub(crate) struct X64Masm {
     ops: VecAssembler<X64Relocation>,
     /// Whether the module has a memory (then `r12`/`r15` are kept loaded).
     has_memory: bool,
+    /// How memory accesses stay in bounds.
+    bounds: Bounds,
     /// Where the prologue's frame-size immediate ends (patched by `finish`).
     frame_patch: usize,
     /// One label per trap code used, emitted at the end.
@@ -135,12 +137,13 @@ macro_rules! sse {
 
 impl X64Masm {
     /// A back end for a function of a module with (or without) a memory.
-    pub(crate) fn new(has_memory: bool) -> X64Masm {
+    pub(crate) fn new(has_memory: bool, bounds: Bounds) -> X64Masm {
         let mut ops = VecAssembler::new(0);
         let trap_common = ops.new_dynamic_label();
         X64Masm {
             ops,
             has_memory,
+            bounds,
             frame_patch: 0,
             trap_labels: Vec::new(),
             trap_common,
@@ -241,7 +244,7 @@ impl X64Masm {
     }
 
     /// `rcx` = the effective address `addr + offset`; traps unless `bytes` bytes from there
-    /// lie within memory 0.
+    /// lie within memory 0 (with guard pages: the access itself faults).
     fn effective_address(&mut self, addr: Operand, offset: u64, bytes: u8) {
         match addr {
             Operand::Imm(a) => self.mov_imm(RCX, (a as u32 as u64) + offset),
@@ -255,6 +258,9 @@ impl X64Masm {
                     }
                 }
             }
+        }
+        if self.bounds == Bounds::GuardPages {
+            return;
         }
         let oob = self.trap_label(TrapCode::MemoryOutOfBounds);
         dynasm!(self.ops

@@ -9,7 +9,10 @@
 
 use core::arch::naked_asm;
 
-use crate::compiler::helpers::{record_trap, TRAP_STATUS_RECORDED};
+use iwasm_platforms::faults::FaultState;
+
+use crate::compiler::helpers::{record_trap, TRAP_STATUS_BASE, TRAP_STATUS_RECORDED};
+use crate::error::TrapCode;
 use crate::runtime::vmctx::offsets as off;
 use crate::runtime::vmctx::{FuncRef, VMContext};
 
@@ -127,4 +130,36 @@ pub(crate) unsafe extern "C" fn call_entry() {
         recorded = const TRAP_STATUS_RECORDED,
         trap = sym trap_exit,
     )
+}
+
+/// Takes a memory fault in compiled code of the store the thread is running (an access past
+/// a guarded memory's length): the thread resumes in [`trap_exit`] as if the code had
+/// trapped with `out of bounds memory access` there. Any other fault is left alone. Runs in
+/// a signal handler: reads only, no allocation or locks.
+pub(crate) fn take_fault(state: &mut FaultState) -> bool {
+    const RCX: usize = 1;
+    const RDX: usize = 2;
+    const RBP: usize = 5;
+    const RSI: usize = 6;
+    const RDI: usize = 7;
+    const R8: usize = 8;
+    const R14: usize = 14;
+    let runtime = crate::runtime::call::active::current();
+    if runtime.is_null() {
+        return false;
+    }
+    // SAFETY: the active runtime belongs to the store whose call is running on this thread;
+    // while compiled code runs, nothing changes the store's code ranges.
+    let ours = unsafe { (*(*runtime).store).func_at(state.pc).is_some() };
+    if !ours {
+        return false;
+    }
+    let pc = state.pc;
+    state.gprs[RDI] = state.gprs[R14];
+    state.gprs[RSI] = (TRAP_STATUS_BASE + TrapCode::MemoryOutOfBounds as u32) as usize;
+    state.gprs[RDX] = 0;
+    state.gprs[RCX] = pc;
+    state.gprs[R8] = state.gprs[RBP];
+    state.pc = trap_exit as *const () as usize;
+    true
 }

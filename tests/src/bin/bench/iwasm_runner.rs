@@ -6,13 +6,19 @@ use iwasm::{Config, Func, Linker, Module, RunningMode, Store, Value};
 /// The iwasm interpreter.
 pub const IWASM: EngineKind = EngineKind {
     name: "iwasm",
-    load: |wasm, func| load(wasm, func, RunningMode::Interp),
+    load: |wasm, func| load(wasm, func, RunningMode::Interp, true),
 };
 
 /// The iwasm JIT (`--fast-jit`).
 pub const IWASM_JIT: EngineKind = EngineKind {
     name: "jit",
-    load: |wasm, func| load(wasm, func, RunningMode::FastJit),
+    load: |wasm, func| load(wasm, func, RunningMode::FastJit, true),
+};
+
+/// The iwasm JIT comparing every memory access with the memory's length.
+pub const IWASM_JIT_EXPLICIT_BOUNDS: EngineKind = EngineKind {
+    name: "jit-xb",
+    load: |wasm, func| load(wasm, func, RunningMode::FastJit, false),
 };
 
 struct IwasmRunner {
@@ -24,9 +30,18 @@ struct IwasmRunner {
 ///
 /// iwasm translates (or compiles) function bodies lazily on their first call, so
 /// this only decodes and validates; the harness's warm-up call pays for translation.
-fn load(wasm: &[u8], func: &str, mode: RunningMode) -> Result<Box<dyn Runner>, String> {
+fn load(
+    wasm: &[u8],
+    func: &str,
+    mode: RunningMode,
+    guard_pages: bool,
+) -> Result<Box<dyn Runner>, String> {
     let module = Module::new(wasm).map_err(|e| format!("load: {e}"))?;
-    let mut store = Store::with_mode(Config::default(), mode);
+    let config = Config {
+        guard_pages,
+        ..Config::default()
+    };
+    let mut store = Store::with_mode(config, mode);
     let instance = Linker::new()
         .instantiate(&mut store, &module)
         .map_err(|e| format!("instantiate: {e}"))?;
