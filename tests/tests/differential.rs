@@ -319,10 +319,24 @@ fn random_modules_agree_across_tiers_and_with_wasmi() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(400u64);
+    // IWASM_DIFF_FIRST=K starts at seed K (to resume or bisect a long run).
+    let first = std::env::var("IWASM_DIFF_FIRST")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0u64);
+    // Progress every IWASM_DIFF_EVERY seeds (1000), to find a seed that crashes the process.
+    let progress_every = std::env::var("IWASM_DIFF_EVERY")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1000u64)
+        .max(1);
     let jit = iwasm::RunningMode::FastJit;
     let test_jit = jit.is_available();
     let mut compared = 0;
-    for seed in 0..seeds {
+    for seed in first..first + seeds {
+        if seed % progress_every == 0 {
+            eprintln!("seed {seed}");
+        }
         let wasm = module_for(seed);
         if std::env::var("IWASM_DIFF_DUMP").ok() == Some(seed.to_string()) {
             std::fs::write(format!("/tmp/diff-{seed}.wasm"), &wasm).unwrap();

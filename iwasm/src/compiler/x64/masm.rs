@@ -36,8 +36,8 @@ pub(crate) struct X64Masm {
     has_memory: bool,
     /// How memory accesses stay in bounds.
     bounds: Bounds,
-    /// Where the prologue's frame-size immediate ends (patched by `finish`).
-    frame_patch: usize,
+    /// Where the prologue's two frame-size immediates end (patched by `finish`).
+    frame_patches: [usize; 2],
     /// One label per trap code used, emitted at the end.
     trap_labels: Vec<(TrapCode, DynamicLabel)>,
     /// Traps whose status is in `esi` and detail in `edx` already.
@@ -144,7 +144,7 @@ impl X64Masm {
             ops,
             has_memory,
             bounds,
-            frame_patch: 0,
+            frame_patches: [0; 2],
             trap_labels: Vec::new(),
             trap_common,
         }
@@ -344,21 +344,28 @@ impl MacroAssembler for X64Masm {
 
     fn prologue(&mut self, params: u32, locals: u32) {
         let stack_trap = self.trap_label(TrapCode::StackExhausted);
+        // The stack check comes before the frame is allocated, so a trap (and the code that
+        // records it) always runs above the stack limit.
         dynasm!(self.ops
             ; .arch x64
             ; push rbp
             ; mov rbp, rsp
-            ; sub rsp, 0x7fff_fff0
+            ; mov r14, QWORD [rdi + off::FUNC_REF_VMCTX as i32]
+            ; mov rax, QWORD [r14 + off::VMCTX_RUNTIME as i32]
+            ; lea rcx, [rsp - 0x7fff_fff0]
         );
-        self.frame_patch = self.ops.offset().0;
+        self.frame_patches[0] = self.ops.offset().0;
         dynasm!(self.ops
             ; .arch x64
-            ; mov r14, QWORD [rdi + off::FUNC_REF_VMCTX as i32]
+            ; cmp rcx, QWORD [rax + off::RUNTIME_STACK_LIMIT as i32]
+            ; jbe =>stack_trap
+            ; sub rsp, 0x7fff_fff0
+        );
+        self.frame_patches[1] = self.ops.offset().0;
+        dynasm!(self.ops
+            ; .arch x64
             ; mov QWORD [rbp - 8], r14
             ; mov QWORD [rbp - 16], rdx
-            ; mov rax, QWORD [r14 + off::VMCTX_RUNTIME as i32]
-            ; cmp rsp, QWORD [rax + off::RUNTIME_STACK_LIMIT as i32]
-            ; jbe =>stack_trap
         );
         for i in 0..params as i32 {
             dynasm!(self.ops
@@ -427,7 +434,11 @@ impl MacroAssembler for X64Masm {
             .ops
             .finalize()
             .map_err(|e| Error::Resource(alloc::format!("code generation failed: {e}")))?;
-        code[self.frame_patch - 4..self.frame_patch].copy_from_slice(&frame.to_le_bytes());
+        let size = frame.to_le_bytes();
+        let minus_size = (-frame).to_le_bytes();
+        for (end, bytes) in self.frame_patches.into_iter().zip([minus_size, size]) {
+            code[end - 4..end].copy_from_slice(&bytes);
+        }
         Ok(code)
     }
 

@@ -52,8 +52,8 @@ pub(crate) unsafe extern "C" fn enter(
     )
 }
 
-/// The common end of [`enter`]: `rsp` is its exit point, `esi` 0 or a trap status (with
-/// `edx`, `rcx` and `r8` as [`record_trap`] takes them).
+/// The common end of [`enter`]: `rsp` is its exit point, `esi` 0, or non-zero after a trap
+/// (already recorded in the store).
 #[unsafe(naked)]
 unsafe extern "C" fn leave() {
     naked_asm!(
@@ -62,11 +62,7 @@ unsafe extern "C" fn leave() {
         "mov [rbx + {rt_exit_sp}], r9",
         "xor eax, eax",
         "test esi, esi",
-        "jz 2f",
-        "mov rdi, rbx",
-        "call {record}",
-        "mov eax, 1",
-        "2:",
+        "setnz al",
         "add rsp, 24",
         "pop r15",
         "pop r14",
@@ -76,13 +72,14 @@ unsafe extern "C" fn leave() {
         "pop rbp",
         "ret",
         rt_exit_sp = const off::RUNTIME_EXIT_SP,
-        record = sym record_trap,
     )
 }
 
 /// Leaves compiled code on a trap: `rdi` = the running context, `esi` = the trap status,
 /// `edx` = its detail, `rcx` = an address in the trapping function's code, `r8` = its frame
-/// pointer.
+/// pointer. The trap is recorded (with the backtrace of the compiled frames, walked while
+/// they are still intact, below the current stack pointer) before the stack is unwound to
+/// the innermost [`enter`].
 ///
 /// # Safety
 /// Called only from compiled code running under [`enter`].
@@ -95,11 +92,16 @@ pub(crate) unsafe extern "C" fn trap_exit(
     fp: usize,
 ) {
     naked_asm!(
-        "mov rax, [rdi + {vm_runtime}]",
-        "mov rsp, [rax + {rt_exit_sp}]",
+        "mov rbx, [rdi + {vm_runtime}]",
+        "mov rdi, rbx",
+        "and rsp, -16",
+        "call {record}",
+        "mov rsp, [rbx + {rt_exit_sp}]",
+        "mov esi, 1",
         "jmp {leave}",
         vm_runtime = const off::VMCTX_RUNTIME,
         rt_exit_sp = const off::RUNTIME_EXIT_SP,
+        record = sym record_trap,
         leave = sym leave,
     )
 }
