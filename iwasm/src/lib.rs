@@ -32,6 +32,7 @@ extern crate alloc;
 
 #[cfg(iwasm_jit)]
 mod compiler;
+mod control;
 mod engine;
 mod error;
 mod interp;

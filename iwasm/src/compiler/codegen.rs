@@ -14,6 +14,7 @@ use super::masm::{
     Callee, FloatCmp, FloatOp, FloatWidth, IntCmp, IntOp, MacroAssembler, MemAccess, Operand, Reg,
     RuntimeCall, Slot, UnOp, Width,
 };
+use crate::control::{block_arity, CtrlKind};
 use crate::error::{Error, TrapCode};
 use crate::loader::ModuleInfo;
 
@@ -53,15 +54,6 @@ enum Class {
     Fpr,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum CtrlKind {
-    Func,
-    Block,
-    Loop,
-    If,
-    Else,
-}
-
 /// A control frame.
 struct Ctrl<L> {
     kind: CtrlKind,
@@ -80,11 +72,7 @@ struct Ctrl<L> {
 impl<L> Ctrl<L> {
     /// Values a branch to this frame carries.
     fn branch_arity(&self) -> usize {
-        if self.kind == CtrlKind::Loop {
-            self.params
-        } else {
-            self.results
-        }
+        self.kind.branch_arity(self.params, self.results)
     }
 }
 
@@ -426,19 +414,8 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
         }
     }
 
-    fn block_arity(&self, ty: BlockType) -> (usize, usize) {
-        match ty {
-            BlockType::Empty => (0, 0),
-            BlockType::Type(_) => (0, 1),
-            BlockType::FuncType(index) => {
-                let ty = &self.module.types[index as usize];
-                (ty.params().len(), ty.results().len())
-            }
-        }
-    }
-
     fn push_ctrl(&mut self, kind: CtrlKind, ty: BlockType, label: M::Label) {
-        let (params, results) = self.block_arity(ty);
+        let (params, results) = block_arity(self.module, ty);
         self.ctrls.push(Ctrl {
             kind,
             height: self.stack.len() - params,
@@ -794,7 +771,7 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
     /// Binds the loop entry here if this is its loop and the loop starts on an empty stack.
     fn bind_loop_entry(&mut self, blockty: BlockType) {
         let ordinal = self.loop_ordinal;
-        let empty = self.stack.is_empty() && self.block_arity(blockty).0 == 0;
+        let empty = self.stack.is_empty() && block_arity(self.module, blockty).0 == 0;
         if let Some(entry) = self.loop_entry.as_mut() {
             if entry.ordinal == ordinal && empty {
                 entry.bound = true;

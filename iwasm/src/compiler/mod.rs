@@ -7,6 +7,8 @@ pub(crate) mod helpers;
 pub(crate) mod jit;
 mod locals;
 mod masm;
+#[cfg(test)]
+mod tests;
 #[cfg(target_arch = "x86_64")]
 mod x64;
 

@@ -21,6 +21,7 @@ use core::mem::offset_of;
 use dynasmrt::x64::X64Relocation;
 use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi, VecAssembler};
 
+use super::regs::{R8, R9, RAX, RCX, RDI, RDX, RSI, XMM0, XMM1};
 use crate::compiler::helpers::{CompiledRuntime, TRAP_STATUS_BASE};
 use crate::compiler::masm::{
     Bounds, Callee, FloatCmp, FloatOp, FloatWidth, IntCmp, IntOp, MacroAssembler, MemAccess,
@@ -43,15 +44,6 @@ pub(crate) struct X64Masm {
     /// Traps whose status is in `esi` and detail in `edx` already.
     trap_common: DynamicLabel,
 }
-
-/// Scratch general-purpose registers (never cached values in).
-const RAX: u8 = 0;
-const RCX: u8 = 1;
-const RSI: u8 = 6;
-const RDI: u8 = 7;
-/// Scratch floating-point registers.
-const XMM0: u8 = 0;
-const XMM1: u8 = 1;
 
 /// `[rsp + 8 * slot]`'s displacement.
 fn disp(slot: Slot) -> i32 {
@@ -788,7 +780,7 @@ impl MacroAssembler for X64Masm {
 
     fn runtime_call(&mut self, call: RuntimeCall, args: &[Operand], dst: Option<Slot>) {
         // System V argument registers after the context in rdi: rsi, rdx, rcx, r8, r9.
-        const ARG_REGS: [u8; 5] = [6, 2, 1, 8, 9];
+        const ARG_REGS: [u8; 5] = [RSI, RDX, RCX, R8, R9];
         for (arg, reg) in args.iter().zip(ARG_REGS) {
             self.load_gpr(reg, *arg);
         }

@@ -11,6 +11,7 @@ use core::arch::naked_asm;
 
 use iwasm_platforms::faults::FaultState;
 
+use super::regs::{R14, R8, RBP, RCX, RDI, RDX, RSI};
 use crate::compiler::helpers::{record_trap, TRAP_STATUS_BASE, TRAP_STATUS_RECORDED};
 use crate::error::TrapCode;
 use crate::runtime::vmctx::offsets as off;
@@ -139,13 +140,6 @@ pub(crate) unsafe extern "C" fn call_entry() {
 /// trapped with `out of bounds memory access` there. Any other fault is left alone. Runs in
 /// a signal handler: reads only, no allocation or locks.
 pub(crate) fn take_fault(state: &mut FaultState) -> bool {
-    const RCX: usize = 1;
-    const RDX: usize = 2;
-    const RBP: usize = 5;
-    const RSI: usize = 6;
-    const RDI: usize = 7;
-    const R8: usize = 8;
-    const R14: usize = 14;
     let runtime = crate::runtime::call::active::current();
     if runtime.is_null() {
         return false;
@@ -157,11 +151,12 @@ pub(crate) fn take_fault(state: &mut FaultState) -> bool {
         return false;
     }
     let pc = state.pc;
-    state.gprs[RDI] = state.gprs[R14];
-    state.gprs[RSI] = (TRAP_STATUS_BASE + TrapCode::MemoryOutOfBounds as u32) as usize;
-    state.gprs[RDX] = 0;
-    state.gprs[RCX] = pc;
-    state.gprs[R8] = state.gprs[RBP];
+    let gprs = &mut state.gprs;
+    gprs[RDI as usize] = gprs[R14 as usize];
+    gprs[RSI as usize] = (TRAP_STATUS_BASE + TrapCode::MemoryOutOfBounds as u32) as usize;
+    gprs[RDX as usize] = 0;
+    gprs[RCX as usize] = pc;
+    gprs[R8 as usize] = gprs[RBP as usize];
     state.pc = trap_exit as *const () as usize;
     true
 }

@@ -13,6 +13,8 @@ use alloc::vec::Vec;
 
 use wasmparser::{BlockType, FunctionBody, Operator};
 
+use crate::control::{block_arity, CtrlKind};
+
 use super::cond::Cond;
 use super::ops::{Instr, Offset, Slot};
 use super::CompiledFunc;
@@ -28,15 +30,6 @@ enum Operand {
     Local(Slot),
     /// A constant cell (not yet materialised).
     Const(u64),
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum CtrlKind {
-    Func,
-    Block,
-    Loop,
-    If,
-    Else,
 }
 
 /// A control frame of the function being translated.
@@ -71,11 +64,7 @@ struct Forward {
 impl Ctrl {
     /// The number of values a branch to this frame carries.
     fn branch_arity(&self) -> usize {
-        if self.kind == CtrlKind::Loop {
-            self.params
-        } else {
-            self.results
-        }
+        self.kind.branch_arity(self.params, self.results)
     }
 }
 
@@ -462,19 +451,8 @@ impl Translator<'_> {
         self.emit(make(addr, value, memarg.offset as u32));
     }
 
-    fn block_arity(&self, ty: BlockType) -> (usize, usize) {
-        match ty {
-            BlockType::Empty => (0, 0),
-            BlockType::Type(_) => (0, 1),
-            BlockType::FuncType(index) => {
-                let ty = &self.module.types[index as usize];
-                (ty.params().len(), ty.results().len())
-            }
-        }
-    }
-
     fn push_ctrl(&mut self, kind: CtrlKind, ty: BlockType) {
-        let (params, results) = self.block_arity(ty);
+        let (params, results) = block_arity(self.module, ty);
         if kind == CtrlKind::Loop {
             self.last_label = self.code.len();
         }
