@@ -38,9 +38,9 @@ cargo clippy -p iwasm --no-default-features --target thumbv7em-none-eabihf -- -D
 step "benchmark smoke run (results must match wasmi)"
 cargo run --release --bin bench -- --quick
 
-step "two large real programs (wasm32-wasip1) give the same output in every running mode"
+step "two large real programs (wasm32-wasip1) give the same output in every running mode and AOT"
 bash tests/bench/real-programs/build.sh
-cargo build --release -p iwasm-cli
+cargo build --release -p iwasm-cli -p wamrc
 real=target/real-programs
 for program in "wat2wasm input.wat" "markdown input.md"; do
     set -- $program
@@ -49,7 +49,10 @@ for program in "wat2wasm input.wat" "markdown input.md"; do
         actual=$(target/release/iwasm "$mode" "$real/$1.wasm" 2 < "$real/$2")
         [ "$actual" = "$expected" ] || { echo "$1 $mode: '$actual', expected '$expected'" >&2; exit 1; }
     done
-    echo "$1: $expected in every mode"
+    target/release/wamrc -o "$real/$1.aot" "$real/$1.wasm"
+    actual=$(target/release/iwasm "$real/$1.aot" 2 < "$real/$2")
+    [ "$actual" = "$expected" ] || { echo "$1 AOT: '$actual', expected '$expected'" >&2; exit 1; }
+    echo "$1: $expected in every mode and AOT"
 done
 
 step "spec suite, portable (trampoline) dispatch"
@@ -65,4 +68,8 @@ cargo run --release --bin spec -- --mode jit > /tmp/iwasm-spec-jit.txt || { cat 
 tail -n 1 /tmp/iwasm-spec-jit.txt
 
 step "spec suite, multi-tier JIT (x86-64; promotion after 3 calls or loop iterations)"
-cargo run --release --bin spec -- --mode multi-tier
+cargo run --release --bin spec -- --mode multi-tier > /tmp/iwasm-spec-multi-tier.txt || { cat /tmp/iwasm-spec-multi-tier.txt; exit 1; }
+tail -n 1 /tmp/iwasm-spec-multi-tier.txt
+
+step "spec suite, AOT (every module compiled to an image and loaded back from its bytes)"
+cargo run --release --bin spec -- --mode aot

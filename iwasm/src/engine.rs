@@ -45,6 +45,10 @@ impl RunningMode {
             RunningMode::FastJit => crate::compiler::jit::lazy_tier(),
             #[cfg(iwasm_jit)]
             RunningMode::MultiTierJit => crate::compiler::jit::multi_tier(crate::interp::entry),
+            // Interpreted functions stay callable from compiled code (an AOT module's).
+            #[cfg(iwasm_jit)]
+            _ => crate::compiler::jit::interpreted(crate::interp::entry),
+            #[cfg(not(iwasm_jit))]
             _ => TierHooks {
                 entry: crate::interp::entry,
                 native: core::ptr::null(),
@@ -69,6 +73,30 @@ pub fn compile_all_functions(module: &crate::Module) -> Result<(usize, usize), c
     #[cfg(not(iwasm_jit))]
     return Err(crate::Error::Unsupported(alloc::format!(
         "no JIT in this build ({wasm_code} bytes of wasm code)"
+    )));
+}
+
+/// Compiles `module` ahead of time for this machine into an AOT image (the bytes `wamrc`
+/// writes), which [`Module::new`](crate::Module::new) loads without parsing wasm.
+/// `Error::Unsupported` where this build has no compiler.
+pub fn compile_aot(module: &crate::Module) -> Result<alloc::vec::Vec<u8>, crate::Error> {
+    #[cfg(iwasm_jit)]
+    return crate::compiler::aot::compile(&module.info);
+    #[cfg(not(iwasm_jit))]
+    return Err(crate::Error::Unsupported(alloc::format!(
+        "no compiler in this build (module with {} functions)",
+        module.info.funcs.len()
+    )));
+}
+
+/// Loads an AOT image's module (see [`compile_aot`]).
+pub(crate) fn load_aot(bytes: &[u8]) -> Result<crate::loader::ModuleInfo, crate::Error> {
+    #[cfg(iwasm_jit)]
+    return crate::compiler::aot::load(bytes);
+    #[cfg(not(iwasm_jit))]
+    return Err(crate::Error::Unsupported(alloc::format!(
+        "this build cannot run AOT images ({} bytes)",
+        bytes.len()
     )));
 }
 

@@ -40,7 +40,7 @@ mod loader;
 mod runtime;
 mod values;
 
-pub use engine::{compile_all_functions, RunningMode};
+pub use engine::{compile_all_functions, compile_aot, RunningMode};
 pub use error::{Error, Trap, TrapCode};
 pub use loader::Module;
 pub use runtime::vmctx as vm;

@@ -7,6 +7,7 @@ use crate::runtime::Func;
 
 /// A WebAssembly value type (wasm 2.0, without SIMD).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub enum ValType {
     /// 32-bit integer.
     I32,
@@ -112,6 +113,7 @@ impl Value {
 
 /// The signature of a function.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub struct FuncType {
     params_results: Box<[ValType]>,
     num_params: usize,
@@ -145,6 +147,7 @@ impl FuncType {
 
 /// The type of a global variable.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub struct GlobalType {
     /// The type of the value held.
     pub content: ValType,
@@ -154,6 +157,7 @@ pub struct GlobalType {
 
 /// The type of a table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub struct TableType {
     /// The element type (`FuncRef` or `ExternRef`).
     pub element: ValType,
@@ -165,6 +169,7 @@ pub struct TableType {
 
 /// The type of a linear memory, in 64 KiB pages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub struct MemoryType {
     /// Initial size in pages.
     pub min: u32,

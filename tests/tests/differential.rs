@@ -140,12 +140,20 @@ mod on_iwasm {
 
     /// Calls every export, each on a fresh instance (so every call starts from the same state
     /// and fuel); `None` if instantiation traps.
+    /// With `aot`, the module runs from an AOT image compiled from it and loaded back.
     pub fn run(
         wasm: &[u8],
         mode: RunningMode,
+        aot: bool,
         set: u64,
     ) -> Option<Vec<(String, Outcome, Snapshot)>> {
         let module = Module::new(wasm).expect("iwasm accepts every valid wasm 2.0 module");
+        let module = if aot {
+            let image = iwasm::compile_aot(&module).expect("every valid module compiles");
+            Module::new(&image).expect("an image loads")
+        } else {
+            module
+        };
         let instantiate = |store: &mut Store| Linker::new().instantiate(store, &module).ok();
         let names: Vec<String> = {
             let mut store = Store::new();
@@ -342,7 +350,7 @@ fn random_modules_agree_across_tiers_and_with_wasmi() {
             std::fs::write(format!("/tmp/diff-{seed}.wasm"), &wasm).unwrap();
         }
         for set in 0..ARG_SETS {
-            let interp = on_iwasm::run(&wasm, iwasm::RunningMode::Interp, set);
+            let interp = on_iwasm::run(&wasm, iwasm::RunningMode::Interp, false, set);
             // The oracle has bugs of its own (wasmi 2.0.0 panics translating some
             // `i32.store16`): such a module is compared across iwasm's tiers only.
             let wasmi = match std::panic::catch_unwind(|| on_wasmi::run(&wasm, set)) {
@@ -360,15 +368,20 @@ fn random_modules_agree_across_tiers_and_with_wasmi() {
                 );
             }
             if test_jit {
-                let compiled = on_iwasm::run(&wasm, jit, set);
+                let compiled = on_iwasm::run(&wasm, jit, false, set);
                 assert_eq!(
                     interp, compiled,
                     "seed {seed} args {set}: JIT differs from interpreter"
                 );
-                let tiered = on_iwasm::run(&wasm, iwasm::RunningMode::MultiTierJit, set);
+                let tiered = on_iwasm::run(&wasm, iwasm::RunningMode::MultiTierJit, false, set);
                 assert_eq!(
                     interp, tiered,
                     "seed {seed} args {set}: multi-tier differs from interpreter"
+                );
+                let aot = on_iwasm::run(&wasm, iwasm::RunningMode::Interp, true, set);
+                assert_eq!(
+                    interp, aot,
+                    "seed {seed} args {set}: AOT differs from interpreter"
                 );
             }
             let (Some(ours), Some(Some(theirs))) = (interp, wasmi) else {

@@ -38,3 +38,9 @@ fn wasm_v2_jit() {
 fn wasm_v2_multi_tier() {
     failures_match_expected_list(Mode::MultiTier);
 }
+
+#[test]
+#[cfg(target_arch = "x86_64")]
+fn wasm_v2_aot() {
+    failures_match_expected_list(Mode::Aot);
+}

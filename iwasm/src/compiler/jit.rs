@@ -26,6 +26,18 @@ pub(crate) fn lazy_tier() -> TierHooks {
     }
 }
 
+/// A store's tier hooks for functions that run at `first_tier`'s entry (the interpreter)
+/// and are never compiled, but can be called from compiled code (AOT modules').
+pub(crate) fn interpreted(first_tier: EntryFn) -> TierHooks {
+    TierHooks {
+        entry: first_tier,
+        native: stubs::call_entry as *const u8,
+        compiled: &COMPILED_RUNTIME as *const _ as *const (),
+        promote: None,
+        osr: None,
+    }
+}
+
 /// A store's tier hooks for functions that start at `first_tier`'s entry (the interpreter)
 /// and are compiled when hot.
 pub(crate) fn multi_tier(first_tier: EntryFn) -> TierHooks {

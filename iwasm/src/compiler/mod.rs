@@ -2,6 +2,8 @@
 //! (`masm`), with a back end per ISA (`x64`), and the helpers compiled code calls. The JIT
 //! (`jit`) uses it today; the AOT compiler will too.
 
+#[cfg(target_arch = "x86_64")]
+pub(crate) mod aot;
 mod codegen;
 pub(crate) mod helpers;
 pub(crate) mod jit;

@@ -14,6 +14,7 @@ use crate::values::{FuncType, GlobalType, MemoryType, TableType};
 
 /// A constant expression (wasm 2.0: exactly one instruction).
 #[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub(crate) enum ConstExpr {
     I32(i32),
     I64(i64),
@@ -26,6 +27,7 @@ pub(crate) enum ConstExpr {
 
 /// What an import brings in.
 #[derive(Clone, Debug)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub(crate) enum ImportKind {
     Func(u32),
     Table(TableType),
@@ -35,6 +37,7 @@ pub(crate) enum ImportKind {
 
 /// One import: `(import "module" "name" kind)`.
 #[derive(Clone, Debug)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub(crate) struct Import {
     pub module: String,
     pub name: String,
@@ -43,6 +46,7 @@ pub(crate) struct Import {
 
 /// The kind of an exported item.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub(crate) enum ExportKind {
     Func,
     Table,
@@ -52,6 +56,7 @@ pub(crate) enum ExportKind {
 
 /// Where an element segment goes.
 #[derive(Clone, Debug)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub(crate) enum ElementMode {
     Active { table: u32, offset: ConstExpr },
     Passive,
@@ -60,6 +65,7 @@ pub(crate) enum ElementMode {
 
 /// An element segment: references to place into a table.
 #[derive(Clone, Debug)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub(crate) struct ElementSegment {
     pub mode: ElementMode,
     pub items: Vec<ConstExpr>,
@@ -67,6 +73,7 @@ pub(crate) struct ElementSegment {
 
 /// A data segment: bytes to place into memory, as a range of the module's bytes.
 #[derive(Clone, Debug)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub(crate) struct DataSegment {
     pub active: Option<(u32, ConstExpr)>,
     pub bytes: Range<usize>,
@@ -74,6 +81,7 @@ pub(crate) struct DataSegment {
 
 /// Everything the runtime needs from a module, decoded once.
 #[derive(Debug, Default)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub(crate) struct ModuleInfo {
     pub bytes: Vec<u8>,
     pub types: Vec<FuncType>,
@@ -96,6 +104,33 @@ pub(crate) struct ModuleInfo {
     /// Byte range (in `bytes`) of each defined function's body, and its offset in the file.
     pub bodies: Vec<Range<usize>>,
     pub func_names: BTreeMap<u32, String>,
+    /// Machine code for the defined functions, when the module came from an AOT image.
+    #[cfg_attr(feature = "std", serde(skip))]
+    pub native: Option<NativeCode>,
+}
+
+/// Machine code a module brings for its defined functions (an AOT image's), executable.
+pub(crate) struct NativeCode {
+    /// Each defined function's native entry and code length, in order.
+    pub functions: Vec<(*const u8, usize)>,
+    /// The entry (see `EntryFn`) that runs such code from outside.
+    pub entry: crate::runtime::vmctx::EntryFn,
+    /// The table compiled code reaches through the store's runtime state.
+    pub compiled: *const (),
+    /// Keeps the code mapped (dropped with the module).
+    pub _memory: alloc::boxed::Box<dyn core::any::Any>,
+}
+
+// SAFETY: the code is immutable executable memory and the table a static: sharing or sending
+// them between threads is sound.
+unsafe impl Send for NativeCode {}
+// SAFETY: as above.
+unsafe impl Sync for NativeCode {}
+
+impl core::fmt::Debug for NativeCode {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "NativeCode({} functions)", self.functions.len())
+    }
 }
 
 impl ModuleInfo {
@@ -126,9 +161,17 @@ pub(crate) fn supported_features() -> wasmparser::WasmFeatures {
 }
 
 impl Module {
-    /// Decodes and validates `bytes`. Malformed or invalid modules give [`Error::Load`]; modules
-    /// using features beyond WebAssembly 2.0 (SIMD, tail calls, ...) give [`Error::Unsupported`].
+    /// Decodes and validates `bytes`: a wasm binary, or an AOT image (see
+    /// [`compile_aot`](crate::compile_aot); recognised by its magic, loaded without parsing
+    /// wasm). Malformed or invalid modules and images give [`Error::Load`]; modules using
+    /// features beyond WebAssembly 2.0 (SIMD, tail calls, ...), and images for another
+    /// machine or format version, give [`Error::Unsupported`].
     pub fn new(bytes: &[u8]) -> Result<Module, Error> {
+        if bytes.starts_with(b"\0aot") {
+            return crate::engine::load_aot(bytes).map(|info| Module {
+                info: Arc::new(info),
+            });
+        }
         validate(bytes)?;
         let info = sections::decode(bytes)?;
         Ok(Module {

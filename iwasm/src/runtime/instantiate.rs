@@ -42,14 +42,28 @@ pub(crate) fn instantiate(
             Extern::Global(g) => globals.push(g.0.index),
         }
     }
-    let entry = store.tier.entry;
+    let entry = match &info.native {
+        Some(native) => {
+            if store.runtime.compiled.is_null() {
+                store.runtime.compiled = native.compiled;
+            }
+            native.entry
+        }
+        None => store.tier.entry,
+    };
     for index in info.num_imported_funcs..info.funcs.len() {
         let type_id = type_ids[info.funcs[index] as usize];
         let kind = FuncKind::Wasm {
             instance: id,
             index: index as u32,
         };
-        funcs.push(store.push_func(type_id, &mut *vmctx, entry, kind) as u32);
+        let func = store.push_func(type_id, &mut *vmctx, entry, kind);
+        if let Some(native) = &info.native {
+            let (code, len) = native.functions[index - info.num_imported_funcs];
+            store.funcs[func].func_ref.native.set(code);
+            store.add_code_range(code as usize, len, func as u32);
+        }
+        funcs.push(func as u32);
     }
     for ty in &info.tables[info.num_imported_tables..] {
         tables.push(store.tables.push(TableInst::new(*ty, 0)?) as u32);

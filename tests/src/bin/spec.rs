@@ -1,6 +1,6 @@
 //! Runs the WebAssembly spec test suite against iwasm.
 //!
-//! `spec --mode interp|jit|multi-tier [--suite wasm-v2] [--filter SUBSTR] [-v]`
+//! `spec --mode interp|jit|multi-tier|aot [--suite wasm-v2] [--filter SUBSTR] [-v]`
 //!
 //! Prints one line per `.wast` file and ends with `N passed, M failed`. Exits with 0 when
 //! every failure is listed in `tests/spec/expected-failures/<mode>-<suite>.txt`, 1 when
@@ -10,8 +10,9 @@ use std::process::ExitCode;
 
 use iwasm_tests::spec::{run_suite, ExpectedFailures, Mode, RunOptions, Suite, Totals};
 
-const USAGE: &str = "usage: spec --mode interp|jit|multi-tier [--suite NAME] [--filter SUBSTR] [-v]
-  --mode MODE      execution mode: interp, jit or multi-tier (aot is not available yet)
+const USAGE: &str =
+    "usage: spec --mode interp|jit|multi-tier|aot [--suite NAME] [--filter SUBSTR] [-v]
+  --mode MODE      execution mode: interp, jit, multi-tier or aot
   --suite NAME     wasm-v1, wasm-v2 (default), wasm-v3, wasm-latest or a proposal name
   --filter SUBSTR  only run .wast files whose name contains SUBSTR
   -v, --verbose    show all failures and spectest prints";

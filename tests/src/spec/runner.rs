@@ -107,6 +107,8 @@ struct Runner<'a> {
     current: Option<Instance>,
     /// Instances of modules defined with a `$name`.
     named: HashMap<String, Instance>,
+    /// How modules are loaded and run.
+    mode: Mode,
 }
 
 impl<'a> Runner<'a> {
@@ -120,6 +122,7 @@ impl<'a> Runner<'a> {
             linker,
             current: None,
             named: HashMap::new(),
+            mode: options.mode,
         })
     }
 
@@ -204,7 +207,7 @@ impl<'a> Runner<'a> {
     }
 
     fn instantiate(&mut self, bytes: &[u8]) -> Result<Instance, Error> {
-        let module = Module::new(bytes)?;
+        let module = self.mode.load(bytes)?;
         self.linker.instantiate(&mut self.store, &module)
     }
 
@@ -260,7 +263,7 @@ impl<'a> Runner<'a> {
         let bytes = wat
             .encode()
             .map_err(|e| format!("wat encode failed: {}", e.message()))?;
-        let module = Module::new(&bytes).map_err(|e| describe_error(&e))?;
+        let module = self.mode.load(&bytes).map_err(|e| describe_error(&e))?;
         match self.linker.instantiate(&mut self.store, &module) {
             Err(Error::Link(m)) if m.starts_with(message) => Ok(Outcome::Passed),
             Err(e) => Err(format!(

@@ -97,20 +97,20 @@ pub enum Mode {
     /// Functions start in the interpreter and are compiled when hot; the threshold is low
     /// so that most scripts cross tiers, by calls and by on-stack replacement in loops.
     MultiTier,
+    /// Every module compiled ahead of time to an AOT image, loaded back from its bytes.
+    Aot,
 }
 
 impl Mode {
-    /// Parses a mode name; `aot` is recognised but not available yet.
+    /// Parses a mode name.
     pub fn parse(name: &str) -> Result<Mode, String> {
         match name {
             "interp" => Ok(Mode::Interp),
             "jit" => Ok(Mode::Jit),
             "multi-tier" => Ok(Mode::MultiTier),
-            "aot" => Err(format!(
-                "mode `{name}` not available yet (`interp`, `jit`, `multi-tier`)"
-            )),
+            "aot" => Ok(Mode::Aot),
             _ => Err(format!(
-                "unknown mode `{name}` (expected `interp`, `jit` or `multi-tier`)"
+                "unknown mode `{name}` (expected `interp`, `jit`, `multi-tier` or `aot`)"
             )),
         }
     }
@@ -121,6 +121,7 @@ impl Mode {
             Mode::Interp => "interp",
             Mode::Jit => "jit",
             Mode::MultiTier => "multi-tier",
+            Mode::Aot => "aot",
         }
     }
 
@@ -130,6 +131,18 @@ impl Mode {
             Mode::Interp => iwasm::RunningMode::Interp,
             Mode::Jit => iwasm::RunningMode::FastJit,
             Mode::MultiTier => iwasm::RunningMode::MultiTierJit,
+            // AOT modules bring their code; anything else would be interpreted.
+            Mode::Aot => iwasm::RunningMode::Interp,
+        }
+    }
+
+    /// The module to run for `bytes`: the wasm itself, or (AOT) the image compiled from it
+    /// and loaded back from its bytes.
+    pub fn load(self, bytes: &[u8]) -> Result<iwasm::Module, iwasm::Error> {
+        let module = iwasm::Module::new(bytes)?;
+        match self {
+            Mode::Aot => iwasm::Module::new(&iwasm::compile_aot(&module)?),
+            _ => Ok(module),
         }
     }
 

@@ -115,7 +115,7 @@ fn wasi_ctx(opts: &Options) -> Result<iwasm_wasi::WasiCtx, Failure> {
         .map_err(|e| Failure::Message(format!("cannot open directory {}", io_message(&e))))
 }
 
-/// The file's bytes, if it is a wasm binary.
+/// The file's bytes, if it is a wasm binary or an AOT image (recognised by its magic).
 fn read_module(path: &Path) -> Result<Vec<u8>, Failure> {
     let bytes = std::fs::read(path).map_err(|e| {
         Failure::Message(format!(
@@ -124,12 +124,10 @@ fn read_module(path: &Path) -> Result<Vec<u8>, Failure> {
             io_message(&e)
         ))
     })?;
-    if bytes.starts_with(b"\0asm") {
+    if bytes.starts_with(b"\0asm") || bytes.starts_with(b"\0aot") {
         return Ok(bytes);
     }
-    let what = if bytes.starts_with(b"\0aot") {
-        "an AOT file, which this build cannot run"
-    } else if looks_like_wat(&bytes) {
+    let what = if looks_like_wat(&bytes) {
         "WebAssembly text; convert it to a binary with wat2wasm"
     } else {
         "not a WebAssembly binary (bad magic number)"

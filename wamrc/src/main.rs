@@ -1,0 +1,70 @@
+//! `wamrc`: compiles a WebAssembly module ahead of time into an AOT image that `iwasm` runs
+//! with no compile step. Flags follow WAMR's `wamrc` where they mean something here.
+
+mod options;
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use options::{Command, Options};
+
+fn main() -> ExitCode {
+    match options::parse(std::env::args_os().skip(1)) {
+        Ok(Command::Help) => {
+            print!("{}", options::USAGE);
+            ExitCode::SUCCESS
+        }
+        Ok(Command::Version) => {
+            println!("wamrc {}", env!("CARGO_PKG_VERSION"));
+            ExitCode::SUCCESS
+        }
+        Ok(Command::ListTargets) => {
+            print!("{}", options::TARGETS);
+            ExitCode::SUCCESS
+        }
+        Ok(Command::Compile(options)) => match compile(&options) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("wamrc: {message}");
+                ExitCode::FAILURE
+            }
+        },
+        Err(message) => {
+            eprintln!("wamrc: {message}\n{}", options::USAGE);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Reads, validates and compiles the input, then writes the image: to a temporary file
+/// beside the output first, renamed into place, so a failure leaves nothing half-written.
+fn compile(options: &Options) -> Result<(), String> {
+    let input = &options.input;
+    let wasm = std::fs::read(input).map_err(|e| format!("cannot read {}: {e}", input.display()))?;
+    let module = iwasm::Module::new(&wasm).map_err(|e| format!("{}: {e}", input.display()))?;
+    let start = std::time::Instant::now();
+    let image = iwasm::compile_aot(&module).map_err(|e| format!("{}: {e}", input.display()))?;
+    if options.verbose {
+        eprintln!(
+            "wamrc: {} ({} bytes of wasm) -> {} ({} bytes) in {:.1} ms",
+            input.display(),
+            wasm.len(),
+            options.output.display(),
+            image.len(),
+            start.elapsed().as_secs_f64() * 1e3
+        );
+    }
+    write_atomically(&options.output, &image)
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    let mut temporary = path.as_os_str().to_owned();
+    temporary.push(".wamrc-tmp");
+    let temporary = std::path::PathBuf::from(temporary);
+    let written =
+        std::fs::write(&temporary, bytes).and_then(|()| std::fs::rename(&temporary, path));
+    written.map_err(|e| {
+        let _ = std::fs::remove_file(&temporary);
+        format!("cannot write {}: {e}", path.display())
+    })
+}

@@ -1,0 +1,77 @@
+//! The `wamrc` command end to end: it writes an image `iwasm` loads, and fails cleanly.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn wamrc(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_wamrc"))
+        .args(args)
+        .output()
+        .expect("wamrc runs")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("wamrc-cli");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+#[test]
+fn compiles_an_image_iwasm_runs() {
+    let wasm = scratch("add.wasm");
+    let wat = r#"(module (func (export "add") (param i32 i32) (result i32)
+        (i32.add (local.get 0) (local.get 1))))"#;
+    std::fs::write(&wasm, wat::parse_str(wat).unwrap()).unwrap();
+    let aot = scratch("add.aot");
+    let out = wamrc(&[
+        "--target=x86_64",
+        "-o",
+        aot.to_str().unwrap(),
+        wasm.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let module = iwasm::Module::new(&std::fs::read(&aot).unwrap()).unwrap();
+    let mut store = iwasm::Store::new();
+    let instance = iwasm::Linker::new()
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let add = instance.get_func(&store, "add").unwrap();
+    let args = [iwasm::Value::I32(2), iwasm::Value::I32(40)];
+    assert_eq!(
+        add.call(&mut store, &args).unwrap(),
+        [iwasm::Value::I32(42)]
+    );
+}
+
+#[test]
+fn bad_input_is_one_line_and_leaves_nothing_behind() {
+    let wasm = scratch("bad.wasm");
+    std::fs::write(&wasm, b"\0asm\x01\0\0\0\x7f").unwrap();
+    let aot = scratch("bad.aot");
+    let _ = std::fs::remove_file(&aot);
+    let out = wamrc(&["-o", aot.to_str().unwrap(), wasm.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with("wamrc: "), "{err}");
+    assert!(!aot.exists());
+    // An unwritable output: one line, no file.
+    let good = scratch("good.wasm");
+    std::fs::write(&good, wat::parse_str("(module)").unwrap()).unwrap();
+    let out = wamrc(&["-o", "/nonexistent-dir/x.aot", good.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot write"));
+    // An unknown target.
+    let out = wamrc(&[
+        "--target=mips",
+        "-o",
+        aot.to_str().unwrap(),
+        good.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!aot.exists());
+}
