@@ -69,9 +69,9 @@ struct ImageOut<'a> {
     functions: &'a [(u32, u32)],
 }
 
-/// The payload of an image, as read.
+/// The payload of an image, as read (the code borrowed from the file's bytes).
 #[derive(Deserialize)]
-struct Image {
+struct Image<'a> {
     target: Target,
     /// xxh3-64 of the wasm module the image was compiled from.
     #[allow(
@@ -82,7 +82,8 @@ struct Image {
     /// The module's metadata, validated when the image was made.
     module: ModuleInfo,
     /// Machine code of every defined function, back to back.
-    code: Vec<u8>,
+    #[serde(borrow)]
+    code: &'a [u8],
     /// Each defined function's `(offset, length)` in `code`.
     functions: Vec<(u32, u32)>,
 }
@@ -165,14 +166,15 @@ pub(crate) fn load(bytes: &[u8]) -> Result<ModuleInfo, Error> {
         )));
     }
     check_metadata(&image).map_err(|why| bad(&why))?;
+    let native = map_code(image.code, &image.functions)?;
     let mut module = image.module;
-    module.native = Some(map_code(&image.code, &image.functions)?);
+    module.native = Some(native);
     Ok(module)
 }
 
 /// Checks that every index and range of the image's metadata is in bounds, so a
 /// well-hashed but inconsistent image is an error, not a panic.
-fn check_metadata(image: &Image) -> Result<(), String> {
+fn check_metadata(image: &Image<'_>) -> Result<(), String> {
     let m = &image.module;
     let defined = m
         .funcs

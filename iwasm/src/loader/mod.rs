@@ -83,6 +83,8 @@ pub(crate) struct DataSegment {
 #[derive(Debug, Default)]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub(crate) struct ModuleInfo {
+    /// The module's binary (AOT images keep it for data segments and names).
+    #[cfg_attr(feature = "std", serde(deserialize_with = "bytes_from_borrowed"))]
     pub bytes: Vec<u8>,
     pub types: Vec<FuncType>,
     pub imports: Vec<Import>,
@@ -107,6 +109,12 @@ pub(crate) struct ModuleInfo {
     /// Machine code for the defined functions, when the module came from an AOT image.
     #[cfg_attr(feature = "std", serde(skip))]
     pub native: Option<NativeCode>,
+}
+
+/// Reads a byte string in one copy (a `Vec<u8>` would be decoded one element at a time).
+#[cfg(feature = "std")]
+fn bytes_from_borrowed<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+    <&'de [u8] as serde::Deserialize<'de>>::deserialize(d).map(<[u8]>::to_vec)
 }
 
 /// Machine code a module brings for its defined functions (an AOT image's), executable.
