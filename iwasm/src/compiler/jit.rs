@@ -15,39 +15,33 @@ use crate::error::Trap;
 use crate::runtime::vmctx::{EntryFn, FuncRef, VMContext};
 use crate::runtime::{FuncKind, Store, TierHooks};
 
-/// A store's tier hooks for functions compiled on their first call.
-pub(crate) fn lazy_tier() -> TierHooks {
+/// Tier hooks for a store whose wasm functions start at `entry`, in which compiled code can
+/// call any function; with `tiered`, hot functions and loops are compiled.
+fn hooks(entry: EntryFn, tiered: bool) -> TierHooks {
     TierHooks {
-        entry: lazy_entry,
+        entry,
         native: stubs::call_entry as *const u8,
         compiled: &COMPILED_RUNTIME as *const _ as *const (),
-        promote: None,
-        osr: None,
+        promote: tiered.then_some(compile_into as crate::runtime::PromoteFn),
+        osr: tiered.then_some(run_from_loop as crate::runtime::OsrFn),
     }
+}
+
+/// A store's tier hooks for functions compiled on their first call.
+pub(crate) fn lazy_tier() -> TierHooks {
+    hooks(lazy_entry, false)
 }
 
 /// A store's tier hooks for functions that run at `first_tier`'s entry (the interpreter)
 /// and are never compiled, but can be called from compiled code (AOT modules').
 pub(crate) fn interpreted(first_tier: EntryFn) -> TierHooks {
-    TierHooks {
-        entry: first_tier,
-        native: stubs::call_entry as *const u8,
-        compiled: &COMPILED_RUNTIME as *const _ as *const (),
-        promote: None,
-        osr: None,
-    }
+    hooks(first_tier, false)
 }
 
 /// A store's tier hooks for functions that start at `first_tier`'s entry (the interpreter)
 /// and are compiled when hot.
 pub(crate) fn multi_tier(first_tier: EntryFn) -> TierHooks {
-    TierHooks {
-        entry: first_tier,
-        native: stubs::call_entry as *const u8,
-        compiled: &COMPILED_RUNTIME as *const _ as *const (),
-        promote: Some(compile_into),
-        osr: Some(run_from_loop),
-    }
+    hooks(first_tier, true)
 }
 
 /// Compiles `func` with an entry at the start of loop `ordinal` and runs it from there with
