@@ -1,6 +1,7 @@
 //! `wamrc`: compiles a WebAssembly module ahead of time into an AOT image that `iwasm` runs
 //! with no compile step. Flags follow WAMR's `wamrc` where they mean something here.
 
+mod object_file;
 mod options;
 
 use std::path::Path;
@@ -53,6 +54,15 @@ fn compile(options: &Options) -> Result<(), String> {
             image.len(),
             start.elapsed().as_secs_f64() * 1e3
         );
+    }
+    if options.object {
+        let stem = options
+            .output
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy();
+        let bytes = object_file::write(&image, &object_file::symbol_name(&stem))?;
+        return write_atomically(&options.output, &bytes);
     }
     write_atomically(&options.output, &image)
 }

@@ -25,6 +25,8 @@ pub struct Options {
     pub output: PathBuf,
     /// `-v`: report sizes and time.
     pub verbose: bool,
+    /// `--format=object`: an ELF relocatable holding the image instead of the image.
+    pub object: bool,
 }
 
 /// The usage text.
@@ -36,7 +38,8 @@ Usage: wamrc [options] -o output_file wasm_file
   --opt-level=n            Optimisation level 0 to 3 (default 3; one level so far)
   --bounds-checks=1        Compare every memory access with the memory's length
                            (the only mode so far: images run with any memory)
-  --format=aot             Output format: an AOT image (object: not yet)
+  --format=<aot|object>    Output: an AOT image (default), or an ELF relocatable
+                           holding it (symbols <name>_aot and <name>_aot_len)
   --disable-simd           Accepted: SIMD is not supported anyway
   -v                       Report sizes and compile time
   --version                Show the version
@@ -53,7 +56,7 @@ Targets:
 /// Parses the arguments after the program name.
 pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String> {
     let mut args = args.into_iter();
-    let (mut input, mut output, mut verbose) = (None, None, false);
+    let (mut input, mut output, mut verbose, mut object) = (None, None, false, false);
     while let Some(arg) = args.next() {
         let text = arg
             .to_str()
@@ -94,9 +97,10 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
                     "--bounds-checks={other} is not supported yet (images compare every access)"
                 ))
             }
-            ("--format", Some("aot")) => {}
+            ("--format", Some("aot")) => object = false,
+            ("--format", Some("object")) => object = true,
             ("--format", Some(other)) => {
-                return Err(format!("output format {other} is not supported yet (aot)"))
+                return Err(format!("unknown output format {other} (aot or object)"))
             }
             ("--disable-simd", None) => {}
             _ if name.starts_with('-') => return Err(format!("unknown option {text}")),
@@ -111,6 +115,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
         input: input.ok_or("no input file")?,
         output: output.ok_or("no output file (-o)")?,
         verbose,
+        object,
     }))
 }
 
@@ -139,6 +144,7 @@ mod tests {
                 input: "in.wasm".into(),
                 output: "out.aot".into(),
                 verbose: false,
+                object: false,
             }))
         );
         assert_eq!(parse_strs(&["--target=help"]), Ok(Command::ListTargets));
@@ -146,7 +152,7 @@ mod tests {
             &["--target=sparc", "-o", "o", "i"][..],
             &["--target=aarch64v8", "-o", "o", "i"],
             &["--opt-level=4", "-o", "o", "i"],
-            &["--format=object", "-o", "o", "i"],
+            &["--format=elf", "-o", "o", "i"],
             &["-o", "o"],
             &["i"],
             &["-o", "o", "i", "j"],
