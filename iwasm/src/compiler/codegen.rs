@@ -6,7 +6,7 @@
 
 use alloc::vec::Vec;
 
-use wasmparser::{BlockType, FunctionBody, MemArg, Operator, ValType};
+use wasmparser::{BlockType, MemArg, Operator, ValType};
 
 use super::helpers::NumericHelper;
 use super::locals::{self, LocalRegisters};
@@ -86,10 +86,7 @@ pub(crate) fn compile<M: MacroAssembler>(
     masm: M,
     loop_entry: Option<u32>,
 ) -> Result<Option<Vec<u8>>, Error> {
-    let body_range = module.bodies[func_index as usize - module.num_imported_funcs].clone();
-    let reader =
-        wasmparser::BinaryReader::new(&module.bytes[body_range.clone()], body_range.start as u64);
-    let body = FunctionBody::new(reader);
+    let body = module.body(func_index);
     let ty = module.func_type(func_index);
     let num_params = ty.params().len() as u32;
     let mut local_types: Vec<ValType> = ty.params().iter().map(|t| t.to_wasmparser()).collect();
@@ -107,7 +104,12 @@ pub(crate) fn compile<M: MacroAssembler>(
     };
     let assignment = locals::assign(&body, &local_types, registers)?;
     let local_regs = assignment.registers;
-    let taken: Vec<Reg> = local_regs.iter().flatten().copied().collect();
+    let register_locals: Vec<(u32, Reg)> = local_regs
+        .iter()
+        .enumerate()
+        .filter_map(|(local, reg)| Some((local as u32, (*reg)?)))
+        .collect();
+    let taken: Vec<Reg> = register_locals.iter().map(|(_, reg)| *reg).collect();
     let mut gen = CodeGen {
         module,
         masm,
@@ -122,6 +124,7 @@ pub(crate) fn compile<M: MacroAssembler>(
             .filter(|r| !taken.contains(&Reg::Fpr(*r)))
             .collect(),
         local_regs,
+        register_locals,
         locals_written: assignment.written,
         stack: Vec::new(),
         ctrls: Vec::new(),
@@ -207,6 +210,8 @@ struct CodeGen<'m, M: MacroAssembler> {
     free_fprs: Vec<u8>,
     /// The register each local lives in, if any (see `locals`).
     local_regs: Vec<Option<Reg>>,
+    /// The locals that have a register, with it (a handful: what calls save and restore).
+    register_locals: Vec<(u32, Reg)>,
     /// Whether the function ever writes each local.
     locals_written: Vec<bool>,
     stack: Vec<Entry>,
@@ -253,41 +258,36 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
 
     /// Whether `reg` holds a local (and so is never released or reused for a result).
     fn is_local_register(&self, reg: Reg) -> bool {
-        self.local_regs.contains(&Some(reg))
+        self.register_locals.iter().any(|(_, r)| *r == reg)
     }
 
     /// Loads the register locals at function entry: parameters from their slots, the rest
     /// zeroed.
     fn load_register_locals(&mut self, num_params: u32) {
-        for (local, reg) in self.local_regs.clone().into_iter().enumerate() {
-            if let Some(reg) = reg {
-                let local = local as u32;
-                let src = if local < num_params {
-                    Operand::Slot(local)
-                } else {
-                    Operand::Imm(0)
-                };
-                self.masm.move_to(src, reg);
-            }
+        for &(local, reg) in &self.register_locals {
+            let src = if local < num_params {
+                Operand::Slot(local)
+            } else {
+                Operand::Imm(0)
+            };
+            self.masm.move_to(src, reg);
         }
     }
 
     /// Writes the register locals to their slots (before anything that clobbers registers);
     /// locals the function never writes are up to date there already.
     fn save_register_locals(&mut self) {
-        for (local, reg) in self.local_regs.clone().into_iter().enumerate() {
-            if let (Some(reg), true) = (reg, self.locals_written[local]) {
-                self.masm.copy(Operand::Reg(reg), local as u32);
+        for &(local, reg) in &self.register_locals {
+            if self.locals_written[local as usize] {
+                self.masm.copy(Operand::Reg(reg), local);
             }
         }
     }
 
     /// Reloads the register locals from their slots (after a call).
     fn restore_register_locals(&mut self) {
-        for (local, reg) in self.local_regs.clone().into_iter().enumerate() {
-            if let Some(reg) = reg {
-                self.masm.move_to(Operand::Slot(local as u32), reg);
-            }
+        for &(local, reg) in &self.register_locals {
+            self.masm.move_to(Operand::Slot(local), reg);
         }
     }
 

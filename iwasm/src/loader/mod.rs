@@ -147,6 +147,13 @@ impl ModuleInfo {
         &self.types[self.funcs[index as usize] as usize]
     }
 
+    /// The body of defined function `index` (a function index, imports counted).
+    pub fn body(&self, index: u32) -> wasmparser::FunctionBody<'_> {
+        let range = self.bodies[index as usize - self.num_imported_funcs].clone();
+        let offset = range.start as u64;
+        wasmparser::FunctionBody::new(wasmparser::BinaryReader::new(&self.bytes[range], offset))
+    }
+
     /// A printable name for function `index`: from the name section, else `$f<index>`.
     pub fn func_name(&self, index: u32) -> String {
         match self.func_names.get(&index) {

@@ -178,12 +178,10 @@ unsafe fn replace_on_stack(
     values.resize(locals.max(results), 0);
     // SAFETY: both pointers are into the value stack.
     let offset = unsafe { fp.offset_from(ex.stack_start) } as usize;
-    let saved_in_use = ex.store.stack_in_use;
-    ex.store.stack_in_use = offset + code.frame_size as usize;
-    ex.store.runtime.call_depth = ex.depth_base + ex.frames.len() + 1;
-    let outcome = osr(ex.store, func_ref, ordinal, &mut values);
-    ex.store.runtime.call_depth = ex.depth_base;
-    ex.store.stack_in_use = saved_in_use;
+    let frame_end = offset + code.frame_size as usize;
+    let outcome = ex.outside(frame_end, |store| {
+        osr(store, func_ref, ordinal, &mut values)
+    });
     let (mem, mem_len) = ex.memory_view();
     match outcome {
         Ok(true) => {
@@ -268,14 +266,12 @@ unsafe fn call_through_entry(
     let cells = ty.params().len().max(ty.results().len());
     // SAFETY: both pointers are into the value stack.
     let offset = unsafe { new_fp.offset_from(ex.stack_start) } as usize;
-    let saved_in_use = ex.store.stack_in_use;
-    ex.store.stack_in_use = offset + cells;
-    ex.store.runtime.call_depth = ex.depth_base + ex.frames.len() + 1;
+    let vmctx = ex.vmctx;
     // SAFETY: the callee's entry follows the `EntryFn` contract; the value array lies in the
     // value stack (the translator reserves `max(params, results)` slots for every call).
-    let status = unsafe { ((*callee).entry.get())(callee, ex.vmctx, new_fp) };
-    ex.store.runtime.call_depth = ex.depth_base;
-    ex.store.stack_in_use = saved_in_use;
+    let status = ex.outside(offset + cells, |_| unsafe {
+        ((*callee).entry.get())(callee, vmctx, new_fp)
+    });
     if status != 0 {
         let trap = ex.store.take_pending_trap();
         return ex.trap(trap);

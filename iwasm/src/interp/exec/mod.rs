@@ -95,6 +95,19 @@ impl Executor<'_> {
         }
     }
 
+    /// Runs `call` (a call out of the interpreter: host functions, other tiers) with the
+    /// value stack up to slot `in_use_end` and this execution's frames claimed in the store,
+    /// so re-entrant calls build on top of them.
+    fn outside<T>(&mut self, in_use_end: usize, call: impl FnOnce(&mut Store) -> T) -> T {
+        let saved_in_use = self.store.stack_in_use;
+        self.store.stack_in_use = in_use_end;
+        self.store.runtime.call_depth = self.depth_base + self.frames.len() + 1;
+        let result = call(self.store);
+        self.store.runtime.call_depth = self.depth_base;
+        self.store.stack_in_use = saved_in_use;
+        result
+    }
+
     /// The running instance's index in the store.
     fn instance(&self) -> u32 {
         // SAFETY: `vmctx` is the live context of the running instance.

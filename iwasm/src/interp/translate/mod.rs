@@ -77,10 +77,7 @@ pub(crate) fn translate(
     func_index: u32,
     loop_headers: bool,
 ) -> Result<CompiledFunc, Error> {
-    let body_range = module.bodies[func_index as usize - module.num_imported_funcs].clone();
-    let reader =
-        wasmparser::BinaryReader::new(&module.bytes[body_range.clone()], body_range.start as u64);
-    let body = FunctionBody::new(reader);
+    let body = module.body(func_index);
     let ty = module.func_type(func_index);
     let num_params = ty.params().len() as u32;
     let mut num_locals = num_params as u64;
