@@ -73,3 +73,5 @@ tail -n 1 /tmp/iwasm-spec-multi-tier.txt
 
 step "spec suite, AOT (every module compiled to an image and loaded back from its bytes)"
 cargo run --release --bin spec -- --mode aot
+step "spec suite, AOT with --bounds-checks=1"
+cargo run --release --bin spec -- --mode aot-checked

@@ -68,7 +68,10 @@ pub fn compile_all_functions(module: &crate::Module) -> Result<(usize, usize), c
     #[cfg(iwasm_jit)]
     return Ok((
         wasm_code,
-        crate::compiler::compile_all(&module.info, crate::compiler::Bounds::GuardPages)?,
+        crate::compiler::compile_all(
+            &module.info,
+            crate::compiler::Settings::jit(crate::compiler::Bounds::GuardPages),
+        )?,
     ));
     #[cfg(not(iwasm_jit))]
     return Err(crate::Error::Unsupported(alloc::format!(
@@ -76,16 +79,20 @@ pub fn compile_all_functions(module: &crate::Module) -> Result<(usize, usize), c
     )));
 }
 
-/// Compiles `module` ahead of time for this machine into an AOT image (the bytes `wamrc`
-/// writes), which [`Module::new`](crate::Module::new) loads without parsing wasm.
-/// `Error::Unsupported` where this build has no compiler.
-pub fn compile_aot(module: &crate::Module) -> Result<alloc::vec::Vec<u8>, crate::Error> {
+/// Compiles `module` ahead of time for this machine, as `options` say, into an AOT image
+/// (the bytes `wamrc` writes), which [`Module::new`](crate::Module::new) loads without
+/// parsing wasm. `Error::Unsupported` where this build has no compiler.
+pub fn compile_aot(
+    module: &crate::Module,
+    options: &crate::AotOptions,
+) -> Result<alloc::vec::Vec<u8>, crate::Error> {
     #[cfg(iwasm_jit)]
-    return crate::compiler::aot::compile(&module.info);
+    return crate::compiler::aot::compile(&module.info, options);
     #[cfg(not(iwasm_jit))]
     return Err(crate::Error::Unsupported(alloc::format!(
-        "no compiler in this build (module with {} functions)",
-        module.info.funcs.len()
+        "no compiler in this build (module with {} functions, --opt-level={})",
+        module.info.funcs.len(),
+        options.opt_level
     )));
 }
 

@@ -30,6 +30,7 @@
 
 extern crate alloc;
 
+mod aot_options;
 #[cfg(iwasm_jit)]
 mod compiler;
 mod control;
@@ -40,6 +41,7 @@ mod loader;
 mod runtime;
 mod values;
 
+pub use aot_options::{AotOptions, CpuFeature};
 pub use engine::{compile_all_functions, compile_aot, RunningMode};
 pub use error::{Error, Trap, TrapCode};
 pub use loader::Module;

@@ -149,7 +149,8 @@ mod on_iwasm {
     ) -> Option<Vec<(String, Outcome, Snapshot)>> {
         let module = Module::new(wasm).expect("iwasm accepts every valid wasm 2.0 module");
         let module = if aot {
-            let image = iwasm::compile_aot(&module).expect("every valid module compiles");
+            let image = iwasm::compile_aot(&module, &iwasm::AotOptions::default())
+                .expect("every valid module compiles");
             Module::new(&image).expect("an image loads")
         } else {
             module

@@ -44,3 +44,9 @@ fn wasm_v2_multi_tier() {
 fn wasm_v2_aot() {
     failures_match_expected_list(Mode::Aot);
 }
+
+#[test]
+#[cfg(target_arch = "x86_64")]
+fn wasm_v2_aot_checked() {
+    failures_match_expected_list(Mode::AotChecked);
+}

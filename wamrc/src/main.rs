@@ -44,7 +44,8 @@ fn compile(options: &Options) -> Result<(), String> {
     let wasm = std::fs::read(input).map_err(|e| format!("cannot read {}: {e}", input.display()))?;
     let module = iwasm::Module::new(&wasm).map_err(|e| format!("{}: {e}", input.display()))?;
     let start = std::time::Instant::now();
-    let image = iwasm::compile_aot(&module).map_err(|e| format!("{}: {e}", input.display()))?;
+    let image = iwasm::compile_aot(&module, &options.aot)
+        .map_err(|e| format!("{}: {e}", input.display()))?;
     if options.verbose {
         eprintln!(
             "wamrc: {} ({} bytes of wasm) -> {} ({} bytes) in {:.1} ms",

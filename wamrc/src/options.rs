@@ -3,6 +3,8 @@
 use std::ffi::OsString;
 use std::path::PathBuf;
 
+use iwasm::{AotOptions, CpuFeature};
+
 /// What the command line asks for.
 #[derive(Debug, PartialEq)]
 pub enum Command {
@@ -27,17 +29,23 @@ pub struct Options {
     pub verbose: bool,
     /// `--format=object`: an ELF relocatable holding the image instead of the image.
     pub object: bool,
+    /// `--opt-level`, `--bounds-checks`, `--cpu`, `--cpu-features`.
+    pub aot: AotOptions,
 }
 
 /// The usage text.
 pub const USAGE: &str = "\
 Usage: wamrc [options] -o output_file wasm_file
   --target=<arch>          Target architecture: x86_64 (--target=help lists them)
-  --cpu=<cpu>              Target CPU: generic (the only one so far)
-  --cpu-features=<list>    Optional ISA extensions (none are used so far; empty only)
-  --opt-level=n            Optimisation level 0 to 3 (default 3; one level so far)
-  --bounds-checks=1        Compare every memory access with the memory's length
-                           (the only mode so far: images run with any memory)
+  --cpu=<cpu>              Target CPU: generic (default: any x86-64) or native
+                           (this machine's optional extensions)
+  --cpu-features=<list>    Optional ISA extensions the code may use, e.g.
+                           +popcnt,+lzcnt,+bmi (the image then needs them)
+  --opt-level=n            Optimisation level 0 to 3 (default 3); 0 compiles as
+                           the JIT does
+  --bounds-checks=1|0      1: compare every memory access with the memory's
+                           length (runs with any memory); 0 (default): rely on
+                           the runtime's guard pages (64-bit hosts)
   --format=<aot|object>    Output: an AOT image (default), or an ELF relocatable
                            holding it (symbols <name>_aot and <name>_aot_len)
   --disable-simd           Accepted: SIMD is not supported anyway
@@ -57,6 +65,7 @@ Targets:
 pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String> {
     let mut args = args.into_iter();
     let (mut input, mut output, mut verbose, mut object) = (None, None, false, false);
+    let mut aot = AotOptions::default();
     while let Some(arg) = args.next() {
         let text = arg
             .to_str()
@@ -81,21 +90,20 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
             ("--target", Some(other)) => {
                 return Err(format!("unknown target {other} (see --target=help)"))
             }
-            ("--cpu", Some("generic" | "native" | "x86-64")) => {}
+            ("--cpu", Some("generic" | "x86-64")) => {}
+            ("--cpu", Some("native")) => aot.cpu_features.extend(CpuFeature::host()),
             ("--cpu", Some(other)) => return Err(format!("unknown CPU {other}")),
-            ("--cpu-features", Some("")) => {}
-            ("--cpu-features", Some(other)) => {
-                return Err(format!("CPU features {other} are not supported yet"))
+            ("--cpu-features", Some(list)) => cpu_features(list, &mut aot.cpu_features)?,
+            ("--opt-level", Some(level @ ("0" | "1" | "2" | "3"))) => {
+                aot.opt_level = level.parse().expect("a digit")
             }
-            ("--opt-level", Some("0" | "1" | "2" | "3")) => {}
             ("--opt-level", Some(other)) => {
                 return Err(format!("invalid --opt-level={other} (0 to 3)"))
             }
-            ("--bounds-checks", Some("1")) => {}
+            ("--bounds-checks", Some("1")) => aot.bounds_checks = true,
+            ("--bounds-checks", Some("0")) => aot.bounds_checks = false,
             ("--bounds-checks", Some(other)) => {
-                return Err(format!(
-                    "--bounds-checks={other} is not supported yet (images compare every access)"
-                ))
+                return Err(format!("invalid --bounds-checks={other} (0 or 1)"))
             }
             ("--format", Some("aot")) => object = false,
             ("--format", Some("object")) => object = true,
@@ -116,7 +124,31 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
         output: output.ok_or("no output file (-o)")?,
         verbose,
         object,
+        aot,
     }))
+}
+
+/// Applies a `--cpu-features` list (`+name` adds, `-name` removes; a bare name adds).
+fn cpu_features(list: &str, features: &mut Vec<CpuFeature>) -> Result<(), String> {
+    for item in list.split(',').filter(|item| !item.is_empty()) {
+        let (add, name) = match item.split_at(1) {
+            ("-", name) => (false, name),
+            ("+", name) => (true, name),
+            _ => (true, item),
+        };
+        let known: Vec<&str> = CpuFeature::ALL.iter().map(|f| f.name()).collect();
+        let feature = CpuFeature::from_name(name).ok_or_else(|| {
+            format!(
+                "unknown or unused CPU feature {name} (known: {})",
+                known.join(", ")
+            )
+        })?;
+        features.retain(|f| *f != feature);
+        if add {
+            features.push(feature);
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -145,14 +177,28 @@ mod tests {
                 output: "out.aot".into(),
                 verbose: false,
                 object: false,
+                aot: AotOptions {
+                    bounds_checks: true,
+                    ..AotOptions::default()
+                },
             }))
         );
+        let command = parse_strs(&["--cpu-features=+popcnt,+lzcnt,-popcnt", "--opt-level=1"]);
+        let Err(_) = command else {
+            panic!("no input or output")
+        };
+        let mut features = Vec::new();
+        cpu_features("+popcnt,+lzcnt,-popcnt,bmi1", &mut features).unwrap();
+        assert_eq!(features, [CpuFeature::Lzcnt, CpuFeature::Bmi1]);
+        assert!(cpu_features("+avx512f", &mut features).is_err());
         assert_eq!(parse_strs(&["--target=help"]), Ok(Command::ListTargets));
         for bad in [
             &["--target=sparc", "-o", "o", "i"][..],
             &["--target=aarch64v8", "-o", "o", "i"],
             &["--opt-level=4", "-o", "o", "i"],
             &["--format=elf", "-o", "o", "i"],
+            &["--bounds-checks=2", "-o", "o", "i"],
+            &["--cpu-features=+sse9", "-o", "o", "i"],
             &["-o", "o"],
             &["i"],
             &["-o", "o", "i", "j"],

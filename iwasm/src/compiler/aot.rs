@@ -10,12 +10,14 @@ use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use iwasm_platforms::faults::FaultHandler;
 use iwasm_platforms::memory::{flush_icache, Protection, Region};
 use serde::{Deserialize, Serialize};
 
 use super::helpers::COMPILED_RUNTIME;
 use super::isa::stubs;
-use super::{compile_function, Bounds};
+use super::{compile_function, Bounds, Features, Settings};
+use crate::aot_options::{AotOptions, CpuFeature};
 use crate::error::Error;
 use crate::loader::{ModuleInfo, NativeCode};
 use crate::runtime::vmctx::EntryFn;
@@ -23,14 +25,27 @@ use crate::runtime::vmctx::EntryFn;
 /// The first bytes of every AOT image.
 pub const MAGIC: [u8; 4] = *b"\0aot";
 /// The format version this runtime writes.
-pub const VERSION: u16 = 1;
+pub const VERSION: u16 = 2;
 /// The format versions this runtime reads (an image of another version is refused with the
-/// range it supports).
-pub const SUPPORTED_VERSIONS: core::ops::RangeInclusive<u16> = 1..=1;
+/// range it supports). Version 1 was the first cut's, never released.
+pub const SUPPORTED_VERSIONS: core::ops::RangeInclusive<u16> = 2..=2;
 /// Header bytes before the payload.
 const HEADER: usize = 8;
 /// Trailer bytes after the payload.
 const TRAILER: usize = 8;
+
+/// How an image's code keeps memory accesses in bounds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BoundsChecks {
+    /// Every access is compared with the memory's length: runs with any memory.
+    Explicit,
+    /// Accesses rely on memory 0 sitting at the start of a reservation of at least
+    /// `reservation` bytes, and on faults there becoming traps.
+    GuardPages {
+        /// Bytes the code may reach past memory 0's base (8 GiB + 64 KiB).
+        reservation: u64,
+    },
+}
 
 /// What an image's code needs from the machine that runs it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,21 +54,73 @@ pub struct Target {
     pub arch: String,
     /// Pointer width in bits.
     pub pointer_width: u8,
-    /// Whether the code compares every memory access with the memory's length (images are
-    /// compiled with explicit checks, so they run with any memory).
-    pub explicit_bounds_checks: bool,
+    /// Optional ISA extensions the code uses.
+    pub cpu_features: Vec<CpuFeature>,
+    /// How the code keeps memory accesses in bounds.
+    pub bounds: BoundsChecks,
     /// The wasm page size the code assumes.
     pub wasm_page_size: u32,
 }
 
 impl Target {
-    /// The machine this runtime runs on.
-    pub fn host() -> Target {
+    /// This machine, with `options`' bounds checks and CPU features.
+    fn host(options: &AotOptions) -> Target {
+        let mut cpu_features = options.cpu_features.clone();
+        cpu_features.sort();
+        cpu_features.dedup();
         Target {
             arch: String::from(std::env::consts::ARCH),
             pointer_width: usize::BITS as u8,
-            explicit_bounds_checks: true,
+            cpu_features,
+            bounds: if options.bounds_checks {
+                BoundsChecks::Explicit
+            } else {
+                BoundsChecks::GuardPages {
+                    reservation: crate::runtime::MEMORY_RESERVATION,
+                }
+            },
             wasm_page_size: crate::values::PAGE_SIZE as u32,
+        }
+    }
+
+    /// Why this machine cannot run code for this target, if it cannot.
+    fn mismatch(&self) -> Option<String> {
+        let arch = std::env::consts::ARCH;
+        if self.arch != arch {
+            return Some(alloc::format!(
+                "the AOT image was compiled for {}; this runtime is {arch}",
+                self.arch
+            ));
+        }
+        if let Some(missing) = self.cpu_features.iter().find(|f| !f.is_detected()) {
+            return Some(alloc::format!(
+                "the AOT image needs CPU feature {}, which this CPU lacks",
+                missing.name()
+            ));
+        }
+        if self.pointer_width != usize::BITS as u8
+            || self.wasm_page_size != crate::values::PAGE_SIZE as u32
+        {
+            return Some(alloc::format!(
+                "the AOT image assumes {}-bit pointers and {}-byte pages; this runtime has \
+                 {}-bit pointers and {}-byte pages",
+                self.pointer_width,
+                self.wasm_page_size,
+                usize::BITS,
+                crate::values::PAGE_SIZE
+            ));
+        }
+        match self.bounds {
+            BoundsChecks::GuardPages { reservation }
+                if reservation > crate::runtime::MEMORY_RESERVATION =>
+            {
+                Some(alloc::format!(
+                    "the AOT image assumes a {reservation}-byte guard region; this runtime \
+                     reserves {} (compile it with --bounds-checks=1)",
+                    crate::runtime::MEMORY_RESERVATION
+                ))
+            }
+            _ => None,
         }
     }
 }
@@ -63,6 +130,7 @@ impl Target {
 #[derive(Serialize)]
 struct ImageOut<'a> {
     target: &'a Target,
+    opt_level: u8,
     source_hash: u64,
     module: &'a ModuleInfo,
     code: &'a [u8],
@@ -73,6 +141,12 @@ struct ImageOut<'a> {
 #[derive(Deserialize)]
 struct Image<'a> {
     target: Target,
+    /// The `--opt-level` the image was compiled at.
+    #[allow(
+        dead_code,
+        reason = "for tools describing an image; loading needs none"
+    )]
+    opt_level: u8,
     /// xxh3-64 of the wasm module the image was compiled from.
     #[allow(
         dead_code,
@@ -89,12 +163,21 @@ struct Image<'a> {
 }
 
 /// Compiles a validated module into an AOT image for this machine.
-pub(crate) fn compile(module: &ModuleInfo) -> Result<Vec<u8>, Error> {
+pub(crate) fn compile(module: &ModuleInfo, options: &AotOptions) -> Result<Vec<u8>, Error> {
     let wasm = &module.bytes;
+    let target = Target::host(options);
+    let settings = Settings {
+        bounds: match target.bounds {
+            BoundsChecks::Explicit => Bounds::Explicit,
+            BoundsChecks::GuardPages { .. } => Bounds::GuardPages,
+        },
+        features: Features::of(&target.cpu_features),
+        opt_level: options.opt_level,
+    };
     let mut code = Vec::new();
     let mut functions = Vec::new();
     for index in module.num_imported_funcs as u32..module.funcs.len() as u32 {
-        let function = compile_function(module, index, Bounds::Explicit)?;
+        let function = compile_function(module, index, settings)?;
         // Functions start 16-byte aligned.
         code.resize(code.len().next_multiple_of(16), 0xcc);
         let offset = u32::try_from(code.len()).map_err(|_| too_large())?;
@@ -103,7 +186,8 @@ pub(crate) fn compile(module: &ModuleInfo) -> Result<Vec<u8>, Error> {
         code.extend_from_slice(&function);
     }
     let image = ImageOut {
-        target: &Target::host(),
+        target: &target,
+        opt_level: options.opt_level,
         source_hash: xxhash_rust::xxh3::xxh3_64(wasm),
         module,
         code: &code,
@@ -150,23 +234,12 @@ pub(crate) fn load(bytes: &[u8]) -> Result<ModuleInfo, Error> {
     }
     let image: Image =
         postcard::from_bytes(&body[HEADER..]).map_err(|e| bad(&alloc::format!("{e}")))?;
-    let host = Target::host();
-    if image.target.arch != host.arch {
-        return Err(Error::Unsupported(alloc::format!(
-            "the AOT image was compiled for {}; this runtime is {}",
-            image.target.arch,
-            host.arch
-        )));
-    }
-    if image.target != host {
-        return Err(Error::Unsupported(alloc::format!(
-            "the AOT image's target {:?} does not match this runtime's {:?}",
-            image.target,
-            host
-        )));
+    if let Some(mismatch) = image.target.mismatch() {
+        return Err(Error::Unsupported(mismatch));
     }
     check_metadata(&image).map_err(|why| bad(&why))?;
-    let native = map_code(image.code, &image.functions)?;
+    let guard_pages = matches!(image.target.bounds, BoundsChecks::GuardPages { .. });
+    let native = map_code(image.code, &image.functions, guard_pages)?;
     let mut module = image.module;
     module.native = Some(native);
     Ok(module)
@@ -217,7 +290,7 @@ fn check_metadata(image: &Image<'_>) -> Result<(), String> {
 }
 
 /// `code` in fresh executable memory, with each function's entry.
-fn map_code(code: &[u8], functions: &[(u32, u32)]) -> Result<NativeCode, Error> {
+fn map_code(code: &[u8], functions: &[(u32, u32)], guard_pages: bool) -> Result<NativeCode, Error> {
     let map_error = |e| Error::Resource(alloc::format!("cannot map AOT code: {e}"));
     let mut region = Region::map(code.len().max(1), Protection::ReadWrite).map_err(map_error)?;
     // SAFETY: the region is mapped read-write and at least `code.len()` bytes long.
@@ -233,6 +306,7 @@ fn map_code(code: &[u8], functions: &[(u32, u32)]) -> Result<NativeCode, Error> 
             .collect(),
         entry: stubs::enter as EntryFn,
         compiled: &COMPILED_RUNTIME as *const _ as *const (),
+        guard_pages: guard_pages.then_some(stubs::take_fault as FaultHandler),
         _memory: Box::new(region),
     })
 }

@@ -14,6 +14,8 @@ use super::masm::{
     Callee, FloatCmp, FloatOp, FloatWidth, IntCmp, IntOp, MacroAssembler, MemAccess, Operand, Reg,
     RuntimeCall, Slot, UnOp, Width,
 };
+use super::Settings;
+use crate::aot_options::CpuFeature;
 use crate::control::{block_arity, CtrlKind};
 use crate::error::{Error, TrapCode};
 use crate::loader::ModuleInfo;
@@ -84,6 +86,7 @@ pub(crate) fn compile<M: MacroAssembler>(
     module: &ModuleInfo,
     func_index: u32,
     masm: M,
+    settings: Settings,
     loop_entry: Option<u32>,
 ) -> Result<Option<Vec<u8>>, Error> {
     let body = module.body(func_index);
@@ -113,6 +116,7 @@ pub(crate) fn compile<M: MacroAssembler>(
     let mut gen = CodeGen {
         module,
         masm,
+        settings,
         free_gprs: M::GPRS
             .iter()
             .copied()
@@ -205,6 +209,7 @@ struct LoopEntry<L> {
 struct CodeGen<'m, M: MacroAssembler> {
     module: &'m ModuleInfo,
     masm: M,
+    settings: Settings,
     /// Registers holding no value.
     free_gprs: Vec<u8>,
     free_fprs: Vec<u8>,
@@ -1066,11 +1071,17 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
             O::I64ShrU => self.int_op(IntOp::ShrU, W64),
             O::I64Rotl => self.int_op(IntOp::Rotl, W64),
             O::I64Rotr => self.int_op(IntOp::Rotr, W64),
-            O::I32Clz => self.helper(H::I32Clz, 1),
-            O::I32Ctz => self.helper(H::I32Ctz, 1),
+            O::I32Clz => self.unary(UnOp::Clz(W32)),
+            O::I32Ctz => self.unary(UnOp::Ctz(W32)),
+            O::I64Clz => self.unary(UnOp::Clz(W64)),
+            O::I64Ctz => self.unary(UnOp::Ctz(W64)),
+            O::I32Popcnt if self.settings.features.has(CpuFeature::Popcnt) => {
+                self.unary(UnOp::Popcnt(W32))
+            }
+            O::I64Popcnt if self.settings.features.has(CpuFeature::Popcnt) => {
+                self.unary(UnOp::Popcnt(W64))
+            }
             O::I32Popcnt => self.helper(H::I32Popcnt, 1),
-            O::I64Clz => self.helper(H::I64Clz, 1),
-            O::I64Ctz => self.helper(H::I64Ctz, 1),
             O::I64Popcnt => self.helper(H::I64Popcnt, 1),
 
             O::F32Add => self.float_op(FloatOp::Add, F32),

@@ -7,7 +7,7 @@ use core::cell::Cell;
 use iwasm_platforms::faults;
 use iwasm_platforms::memory::{flush_icache, Protection, Region};
 
-use super::Bounds;
+use super::{Bounds, Settings};
 
 use super::helpers::COMPILED_RUNTIME;
 use super::isa::stubs;
@@ -56,9 +56,9 @@ fn run_from_loop(
     let FuncKind::Wasm { instance, index } = store.funcs[func.func as usize].kind else {
         unreachable!("only wasm functions are compiled");
     };
-    let bounds = bounds_for(store, instance);
+    let settings = Settings::jit(bounds_for(store, instance));
     let module = &store.instances[instance as usize].module;
-    let Some(code) = super::compile_loop_entry(module, index, ordinal, bounds)
+    let Some(code) = super::compile_loop_entry(module, index, ordinal, settings)
         .map_err(|e| Trap::host(alloc::format!("cannot compile function: {e}")))?
     else {
         return Ok(false);
@@ -112,9 +112,9 @@ pub(crate) fn compile_into(store: &mut Store, func: &FuncRef) -> Result<(), Trap
     let FuncKind::Wasm { instance, index } = store.funcs[func.func as usize].kind else {
         unreachable!("only wasm functions are compiled");
     };
-    let bounds = bounds_for(store, instance);
+    let settings = Settings::jit(bounds_for(store, instance));
     let module = &store.instances[instance as usize].module;
-    let code = super::compile_function(module, index, bounds)
+    let code = super::compile_function(module, index, settings)
         .map_err(|e| Trap::host(alloc::format!("cannot compile function: {e}")))?;
     let region =
         executable(&code).map_err(|e| Trap::host(alloc::format!("cannot map code memory: {e}")))?;

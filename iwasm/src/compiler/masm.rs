@@ -124,6 +124,12 @@ pub(crate) enum UnOp {
     ExtendS(Width, u8),
     /// Zero-extend the low 32 bits (`i64.extend_i32_u`, and `i32.wrap_i64` on a 64-bit cell).
     ExtendU32,
+    /// `iNN.clz`.
+    Clz(Width),
+    /// `iNN.ctz`.
+    Ctz(Width),
+    /// `iNN.popcnt` (only where the CPU has `popcnt`).
+    Popcnt(Width),
     /// `fNN.sqrt`.
     Sqrt(FloatWidth),
     /// Signed integer to float (`fNN.convert_iMM_s`).

@@ -21,28 +21,73 @@ use alloc::vec::Vec;
 
 pub(crate) use masm::Bounds;
 
+use crate::aot_options::CpuFeature;
 use crate::error::Error;
 use crate::loader::ModuleInfo;
+
+/// What the code generator may assume about the machine running the code, and how much it
+/// optimises.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Settings {
+    /// How memory accesses stay in bounds.
+    pub bounds: Bounds,
+    /// Optional ISA extensions the code may use.
+    pub features: Features,
+    /// 0: the JIT's single pass; 1 and above: AOT optimisations too (`--opt-level`).
+    pub opt_level: u8,
+}
+
+impl Settings {
+    /// The JIT's settings: this CPU's extensions, no extra optimisation.
+    pub(crate) fn jit(bounds: Bounds) -> Settings {
+        Settings {
+            bounds,
+            features: Features::host(),
+            opt_level: 0,
+        }
+    }
+}
+
+/// A set of [`CpuFeature`]s.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Features(u8);
+
+impl Features {
+    /// The features in `list`.
+    pub(crate) fn of(list: &[CpuFeature]) -> Features {
+        Features(list.iter().fold(0, |bits, f| bits | 1 << *f as u8))
+    }
+
+    /// The features of this CPU.
+    pub(crate) fn host() -> Features {
+        Features::of(&CpuFeature::host())
+    }
+
+    /// Whether `feature` is in the set.
+    pub(crate) fn has(self, feature: CpuFeature) -> bool {
+        self.0 & 1 << feature as u8 != 0
+    }
+}
 
 /// Compiles function `func_index` of `module` to position-independent machine code for the
 /// host.
 pub(crate) fn compile_function(
     module: &ModuleInfo,
     func_index: u32,
-    bounds: Bounds,
+    settings: Settings,
 ) -> Result<Vec<u8>, Error> {
-    let masm = isa::masm::X64Masm::new(!module.memories.is_empty(), bounds);
-    codegen::compile(module, func_index, masm, None)?
+    let masm = isa::masm::X64Masm::new(!module.memories.is_empty(), settings);
+    codegen::compile(module, func_index, masm, settings, None)?
         .ok_or_else(|| Error::Resource("the function entry was not generated".into()))
 }
 
 /// Compiles every function body of `module` for the host (as the JIT would, all at once)
 /// and returns the machine code's total size in bytes: a measure of the code generator's
 /// speed and output size.
-pub(crate) fn compile_all(module: &ModuleInfo, bounds: Bounds) -> Result<usize, Error> {
+pub(crate) fn compile_all(module: &ModuleInfo, settings: Settings) -> Result<usize, Error> {
     let first = module.num_imported_funcs as u32;
     (first..module.funcs.len() as u32).try_fold(0, |size, index| {
-        Ok(size + compile_function(module, index, bounds)?.len())
+        Ok(size + compile_function(module, index, settings)?.len())
     })
 }
 
@@ -53,8 +98,8 @@ pub(crate) fn compile_loop_entry(
     module: &ModuleInfo,
     func_index: u32,
     ordinal: u32,
-    bounds: Bounds,
+    settings: Settings,
 ) -> Result<Option<Vec<u8>>, Error> {
-    let masm = isa::masm::X64Masm::new(!module.memories.is_empty(), bounds);
-    codegen::compile(module, func_index, masm, Some(ordinal))
+    let masm = isa::masm::X64Masm::new(!module.memories.is_empty(), settings);
+    codegen::compile(module, func_index, masm, settings, Some(ordinal))
 }

@@ -129,7 +129,9 @@ impl MacroAssembler for Recorder {
 /// The recorded code of function 0 of `wat` (entered at loop `loop_entry` if given).
 fn record(wat: &str, loop_entry: Option<u32>) -> Option<String> {
     let module = Module::new(&wat::parse_str(wat).unwrap()).unwrap();
-    let code = codegen::compile(&module.info, 0, Recorder::default(), loop_entry).unwrap()?;
+    let settings = super::Settings::jit(super::Bounds::GuardPages);
+    let code =
+        codegen::compile(&module.info, 0, Recorder::default(), settings, loop_entry).unwrap()?;
     Some(String::from_utf8(code).unwrap())
 }
 

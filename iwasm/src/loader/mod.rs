@@ -125,6 +125,10 @@ pub(crate) struct NativeCode {
     pub entry: crate::runtime::vmctx::EntryFn,
     /// The table compiled code reaches through the store's runtime state.
     pub compiled: *const (),
+    /// When the code relies on guard pages: the handler that turns its memory faults into
+    /// traps (memory 0 must then sit in its own reservation).
+    #[cfg(feature = "std")]
+    pub guard_pages: Option<iwasm_platforms::faults::FaultHandler>,
     /// Keeps the code mapped (dropped with the module).
     pub _memory: alloc::boxed::Box<dyn core::any::Any>,
 }

@@ -72,6 +72,10 @@ pub(crate) fn instantiate(
         let memory = MemoryInst::new(*ty, store.config.max_memory_pages)?;
         memories.push(store.memories.push(memory) as u32);
     }
+    #[cfg(feature = "std")]
+    if let Some(handler) = info.native.as_ref().and_then(|n| n.guard_pages) {
+        require_guard_pages(store, memories.first().copied(), handler)?;
+    }
     let func_refs: Box<[*const FuncRef]> = funcs.iter().map(|f| store.func_ref(*f)).collect();
     for (ty, init) in info.globals[info.num_imported_globals..]
         .iter()
@@ -125,6 +129,35 @@ pub(crate) fn instantiate(
         store.call_func(func, Vec::new())?;
     }
     Ok(Instance(store.handle(id as usize)))
+}
+
+/// Checks that code relying on guard pages can run here: memory 0 (if any) sits in its own
+/// reservation and the store allows guard pages; installs `handler` for the faults.
+#[cfg(feature = "std")]
+fn require_guard_pages(
+    store: &Store,
+    memory0: Option<u32>,
+    handler: iwasm_platforms::faults::FaultHandler,
+) -> Result<(), Error> {
+    let Some(memory) = memory0 else {
+        return Ok(());
+    };
+    let refuse = |why: &str| {
+        Err(Error::Unsupported(alloc::format!(
+            "the AOT image relies on guard pages for bounds checks, but {why}; compile it \
+             with wamrc --bounds-checks=1"
+        )))
+    };
+    if !store.config.guard_pages {
+        return refuse("this store has guard pages turned off");
+    }
+    if !store.memories[memory as usize].is_reserved() {
+        return refuse("memory 0 is not in a reserved region on this host");
+    }
+    match iwasm_platforms::faults::install(handler) {
+        Ok(()) => Ok(()),
+        Err(e) => refuse(&alloc::format!("memory faults cannot be handled here: {e}")),
+    }
 }
 
 /// The value of a constant expression, as a cell, given the instance's function references

@@ -15,7 +15,7 @@ use crate::values::{MemoryType, MAX_PAGES, PAGE_SIZE};
 /// Address space reserved per memory on 64-bit hosts: every 32-bit index plus a 32-bit
 /// offset, plus an access of up to 8 bytes, lands inside it, so compiled code may rely on
 /// guard pages for bounds.
-const RESERVATION: u64 = (8 << 30) + (64 << 10);
+pub(crate) const RESERVATION: u64 = (8 << 30) + (64 << 10);
 
 /// Where a memory's bytes live.
 enum Backing {

@@ -31,10 +31,12 @@ use runner::EngineKind;
 use std::process::ExitCode;
 use std::time::Duration;
 
-/// Tested engines first (the interpreter, then the JIT), baseline last (see `report`).
-const ENGINES: [EngineKind; 3] = [
+/// Tested engines first (the interpreter, the JIT, AOT images), baseline last (see
+/// `report`).
+const ENGINES: [EngineKind; 4] = [
     iwasm_runner::IWASM,
     iwasm_runner::IWASM_JIT,
+    iwasm_runner::IWASM_AOT,
     wasmi_runner::WASMI,
 ];
 
@@ -51,10 +53,12 @@ struct Options {
     /// `--explicit-bounds`: the JIT compares every memory access with the memory's length
     /// instead of relying on guard pages.
     explicit_bounds: bool,
+    /// `--opt-level N`: the AOT images' optimisation level (default 3).
+    opt_level: u8,
 }
 
-const USAGE: &str =
-    "usage: bench [--filter NAME] [--quick] [--runs N] [--explicit-bounds] | bench --compile FILE.wasm...";
+const USAGE: &str = "usage: bench [--filter NAME] [--quick] [--runs N] [--explicit-bounds] \
+                     [--opt-level N] | bench --compile FILE.wasm...";
 
 fn parse_options() -> Result<Options, String> {
     let mut options = Options {
@@ -63,6 +67,7 @@ fn parse_options() -> Result<Options, String> {
         runs: None,
         compile: Vec::new(),
         explicit_bounds: false,
+        opt_level: 3,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -76,6 +81,14 @@ fn parse_options() -> Result<Options, String> {
             }
             "--compile" => options.compile.extend(args.by_ref()),
             "--explicit-bounds" => options.explicit_bounds = true,
+            "--opt-level" => {
+                let n = args.next().ok_or("--opt-level needs a number")?;
+                options.opt_level = n
+                    .parse()
+                    .ok()
+                    .filter(|n| *n <= 3)
+                    .ok_or(format!("bad --opt-level value `{n}` (0 to 3)"))?;
+            }
             // `cargo bench` style invocations pass this; nothing to do.
             "--bench" => {}
             "-h" | "--help" => return Err(USAGE.into()),
@@ -134,7 +147,8 @@ fn main() -> ExitCode {
             "{}-{} runs by time budget",
             policy.min_runs, policy.max_runs
         ),
-    };
+    } + &format!("; aot at --opt-level={}", options.opt_level);
+    iwasm_runner::AOT_OPT_LEVEL.store(options.opt_level, std::sync::atomic::Ordering::Relaxed);
     let mut engines = ENGINES;
     if options.explicit_bounds {
         engines[1] = iwasm_runner::IWASM_JIT_EXPLICIT_BOUNDS;

@@ -97,8 +97,11 @@ pub enum Mode {
     /// Functions start in the interpreter and are compiled when hot; the threshold is low
     /// so that most scripts cross tiers, by calls and by on-stack replacement in loops.
     MultiTier,
-    /// Every module compiled ahead of time to an AOT image, loaded back from its bytes.
+    /// Every module compiled ahead of time to an AOT image (`wamrc`'s defaults:
+    /// `--opt-level=3`, guard pages), loaded back from its bytes.
     Aot,
+    /// As `Aot`, with `--bounds-checks=1` (every memory access compared with the length).
+    AotChecked,
 }
 
 impl Mode {
@@ -109,8 +112,10 @@ impl Mode {
             "jit" => Ok(Mode::Jit),
             "multi-tier" => Ok(Mode::MultiTier),
             "aot" => Ok(Mode::Aot),
+            "aot-checked" => Ok(Mode::AotChecked),
             _ => Err(format!(
-                "unknown mode `{name}` (expected `interp`, `jit`, `multi-tier` or `aot`)"
+                "unknown mode `{name}` (expected `interp`, `jit`, `multi-tier`, `aot` or \
+                 `aot-checked`)"
             )),
         }
     }
@@ -122,6 +127,7 @@ impl Mode {
             Mode::Jit => "jit",
             Mode::MultiTier => "multi-tier",
             Mode::Aot => "aot",
+            Mode::AotChecked => "aot-checked",
         }
     }
 
@@ -132,7 +138,7 @@ impl Mode {
             Mode::Jit => iwasm::RunningMode::FastJit,
             Mode::MultiTier => iwasm::RunningMode::MultiTierJit,
             // AOT modules bring their code; anything else would be interpreted.
-            Mode::Aot => iwasm::RunningMode::Interp,
+            Mode::Aot | Mode::AotChecked => iwasm::RunningMode::Interp,
         }
     }
 
@@ -141,7 +147,13 @@ impl Mode {
     pub fn load(self, bytes: &[u8]) -> Result<iwasm::Module, iwasm::Error> {
         let module = iwasm::Module::new(bytes)?;
         match self {
-            Mode::Aot => iwasm::Module::new(&iwasm::compile_aot(&module)?),
+            Mode::Aot | Mode::AotChecked => {
+                let options = iwasm::AotOptions {
+                    bounds_checks: self == Mode::AotChecked,
+                    ..iwasm::AotOptions::default()
+                };
+                iwasm::Module::new(&iwasm::compile_aot(&module, &options)?)
+            }
             _ => Ok(module),
         }
     }

@@ -22,11 +22,13 @@ use dynasmrt::x64::X64Relocation;
 use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi, VecAssembler};
 
 use super::regs::{R8, R9, RAX, RCX, RDI, RDX, RSI, XMM0, XMM1};
+use crate::aot_options::CpuFeature;
 use crate::compiler::helpers::{CompiledRuntime, TRAP_STATUS_BASE};
 use crate::compiler::masm::{
     Bounds, Callee, FloatCmp, FloatOp, FloatWidth, IntCmp, IntOp, MacroAssembler, MemAccess,
     Operand, Reg, RuntimeCall, Slot, UnOp, Width,
 };
+use crate::compiler::Settings;
 use crate::error::{Error, TrapCode};
 use crate::runtime::vmctx::offsets as off;
 
@@ -35,8 +37,8 @@ pub(crate) struct X64Masm {
     ops: VecAssembler<X64Relocation>,
     /// Whether the module has a memory (then `r12`/`r15` are kept loaded).
     has_memory: bool,
-    /// How memory accesses stay in bounds.
-    bounds: Bounds,
+    /// Bounds-check mode, CPU features and optimisation level.
+    settings: Settings,
     /// Where the prologue's two frame-size immediates end (patched by `finish`).
     frame_patches: [usize; 2],
     /// One label per trap code used, emitted at the end.
@@ -129,13 +131,13 @@ macro_rules! sse {
 
 impl X64Masm {
     /// A back end for a function of a module with (or without) a memory.
-    pub(crate) fn new(has_memory: bool, bounds: Bounds) -> X64Masm {
+    pub(crate) fn new(has_memory: bool, settings: Settings) -> X64Masm {
         let mut ops = VecAssembler::new(0);
         let trap_common = ops.new_dynamic_label();
         X64Masm {
             ops,
             has_memory,
-            bounds,
+            settings,
             frame_patches: [0; 2],
             trap_labels: Vec::new(),
             trap_common,
@@ -251,7 +253,7 @@ impl X64Masm {
                 }
             }
         }
-        if self.bounds == Bounds::GuardPages {
+        if self.settings.bounds == Bounds::GuardPages {
             return;
         }
         let oob = self.trap_label(TrapCode::MemoryOutOfBounds);
@@ -597,6 +599,17 @@ impl MacroAssembler for X64Masm {
                     (Width::W64, _) => dynasm!(self.ops ; .arch x64 ; movsxd Rq(dst), Rd(r)),
                 }
             }
+            UnOp::Clz(width) => self.count_zeros(true, width, src, gpr_number(dst)),
+            UnOp::Ctz(width) => self.count_zeros(false, width, src, gpr_number(dst)),
+            UnOp::Popcnt(width) => {
+                let dst = gpr_number(dst);
+                let r = self.gpr(src, RAX);
+                if width == Width::W64 {
+                    dynasm!(self.ops ; .arch x64 ; popcnt Rq(dst), Rq(r));
+                } else {
+                    dynasm!(self.ops ; .arch x64 ; popcnt Rd(dst), Rd(r));
+                }
+            }
             UnOp::ExtendU32 => {
                 let dst = gpr_number(dst);
                 let r = self.gpr(src, RAX);
@@ -934,6 +947,42 @@ impl MacroAssembler for X64Masm {
 }
 
 impl X64Masm {
+    /// `dst` = the leading (`leading`) or trailing zero bits of `src`: `lzcnt`/`tzcnt` where
+    /// the CPU has them, else `bsr`/`bsf` (which leave the flags saying "zero" for 0).
+    fn count_zeros(&mut self, leading: bool, width: Width, src: Operand, dst: u8) {
+        let r = self.gpr(src, RAX);
+        let w64 = width == Width::W64;
+        let bits = if w64 { 64 } else { 32 };
+        let feature = if leading {
+            CpuFeature::Lzcnt
+        } else {
+            CpuFeature::Bmi1
+        };
+        match (self.settings.features.has(feature), leading, w64) {
+            (true, true, true) => dynasm!(self.ops ; .arch x64 ; lzcnt Rq(dst), Rq(r)),
+            (true, true, false) => dynasm!(self.ops ; .arch x64 ; lzcnt Rd(dst), Rd(r)),
+            (true, false, true) => dynasm!(self.ops ; .arch x64 ; tzcnt Rq(dst), Rq(r)),
+            (true, false, false) => dynasm!(self.ops ; .arch x64 ; tzcnt Rd(dst), Rd(r)),
+            // clz = (bsr ^ (bits - 1)), with 0 mapped to 2 * bits - 1 so that it gives bits.
+            (false, true, _) => {
+                dynasm!(self.ops ; .arch x64 ; mov ecx, 2 * bits - 1);
+                if w64 {
+                    dynasm!(self.ops ; .arch x64 ; bsr Rq(dst), Rq(r) ; cmovz Rq(dst), rcx ; xor Rd(dst), 63);
+                } else {
+                    dynasm!(self.ops ; .arch x64 ; bsr Rd(dst), Rd(r) ; cmovz Rd(dst), ecx ; xor Rd(dst), 31);
+                }
+            }
+            (false, false, _) => {
+                dynasm!(self.ops ; .arch x64 ; mov ecx, bits);
+                if w64 {
+                    dynasm!(self.ops ; .arch x64 ; bsf Rq(dst), Rq(r) ; cmovz Rq(dst), rcx);
+                } else {
+                    dynasm!(self.ops ; .arch x64 ; bsf Rd(dst), Rd(r) ; cmovz Rd(dst), ecx);
+                }
+            }
+        }
+    }
+
     /// `rax = rax op rcx` for division and remainder (the divisor is non-zero).
     fn divide(&mut self, op: IntOp, w64: bool) {
         match op {

@@ -1,7 +1,9 @@
-//! [`Runner`]s for iwasm's interpreter and JIT.
+//! [`Runner`]s for iwasm's interpreter, JIT and AOT images.
+
+use std::sync::atomic::{AtomicU8, Ordering};
 
 use super::runner::{EngineKind, Num, Runner};
-use iwasm::{Config, Func, Linker, Module, RunningMode, Store, Value};
+use iwasm::{AotOptions, Config, Func, Linker, Module, RunningMode, Store, Value};
 
 /// The iwasm interpreter.
 pub const IWASM: EngineKind = EngineKind {
@@ -19,6 +21,24 @@ pub const IWASM_JIT: EngineKind = EngineKind {
 pub const IWASM_JIT_EXPLICIT_BOUNDS: EngineKind = EngineKind {
     name: "jit-xb",
     load: |wasm, func| load(wasm, func, RunningMode::FastJit, false),
+};
+
+/// The `--opt-level` AOT images are compiled at (`bench --opt-level N`).
+pub static AOT_OPT_LEVEL: AtomicU8 = AtomicU8::new(3);
+
+/// An AOT image compiled as `wamrc` does by default (guard pages) at [`AOT_OPT_LEVEL`],
+/// loaded back from its bytes. Its load time includes the compilation.
+pub const IWASM_AOT: EngineKind = EngineKind {
+    name: "aot",
+    load: |wasm, func| {
+        let module = Module::new(wasm).map_err(|e| format!("load: {e}"))?;
+        let options = AotOptions {
+            opt_level: AOT_OPT_LEVEL.load(Ordering::Relaxed),
+            ..AotOptions::default()
+        };
+        let image = iwasm::compile_aot(&module, &options).map_err(|e| format!("wamrc: {e}"))?;
+        load(&image, func, RunningMode::Interp, true)
+    },
 };
 
 struct IwasmRunner {

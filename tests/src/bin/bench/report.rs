@@ -44,8 +44,8 @@ pub fn print_row(program: &Program, times: &ProgramTimes) -> Vec<f64> {
     ratios
 }
 
-/// Prints each tested engine's geometric-mean ratio against the baseline, and the
-/// second engine's against the first; `rows` holds each program's ratios.
+/// Prints each tested engine's geometric-mean ratio against the baseline, and each tested
+/// engine's against every one before it; `rows` holds each program's ratios.
 pub fn print_geomeans(rows: &[Vec<f64>], engines: &[EngineKind]) {
     let Some(baseline) = engines.last() else {
         return;
@@ -68,17 +68,20 @@ pub fn print_geomeans(rows: &[Vec<f64>], engines: &[EngineKind]) {
             );
         }
     }
-    if let [first, second, ..] = tested {
-        let speedups: Vec<f64> = rows
-            .iter()
-            .filter_map(|r| Some(r.get(1)? / r.first()?))
-            .collect();
-        if !speedups.is_empty() {
-            let mean = (speedups.iter().map(|r| r.ln()).sum::<f64>() / speedups.len() as f64).exp();
-            println!(
-                "geomean speed of {} vs {}: {mean:.2}x",
-                second.name, first.name
-            );
+    for (later, engine) in tested.iter().enumerate().skip(1) {
+        for (earlier, other) in tested[..later].iter().enumerate() {
+            let speedups: Vec<f64> = rows
+                .iter()
+                .filter_map(|r| Some(r.get(later)? / r.get(earlier)?))
+                .collect();
+            if !speedups.is_empty() {
+                let mean =
+                    (speedups.iter().map(|r| r.ln()).sum::<f64>() / speedups.len() as f64).exp();
+                println!(
+                    "geomean speed of {} vs {}: {mean:.2}x",
+                    engine.name, other.name
+                );
+            }
         }
     }
 }
