@@ -176,14 +176,25 @@ pub(crate) fn compile(module: &ModuleInfo, options: &AotOptions) -> Result<Vec<u
     };
     let mut code = Vec::new();
     let mut functions = Vec::new();
+    let mut direct_entries = Vec::new();
+    let mut direct_calls = Vec::new();
     for index in module.num_imported_funcs as u32..module.funcs.len() as u32 {
         let function = compile_function(module, index, settings)?;
         // Functions start 16-byte aligned.
         code.resize(code.len().next_multiple_of(16), 0xcc);
         let offset = u32::try_from(code.len()).map_err(|_| too_large())?;
-        let len = u32::try_from(function.len()).map_err(|_| too_large())?;
+        let len = u32::try_from(function.code.len()).map_err(|_| too_large())?;
         functions.push((offset, len));
-        code.extend_from_slice(&function);
+        direct_entries.push(offset + function.direct_entry);
+        direct_calls
+            .extend((function.direct_calls.iter()).map(|(site, callee)| (offset + site, *callee)));
+        code.extend_from_slice(&function.code);
+    }
+    for (site, callee) in direct_calls {
+        let target = direct_entries[callee as usize - module.num_imported_funcs];
+        let displacement = i64::from(target) - (i64::from(site) + 4);
+        let displacement = i32::try_from(displacement).map_err(|_| too_large())?;
+        code[site as usize..site as usize + 4].copy_from_slice(&displacement.to_le_bytes());
     }
     let image = ImageOut {
         target: &target,

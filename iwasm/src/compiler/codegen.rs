@@ -11,8 +11,8 @@ use wasmparser::{BlockType, MemArg, Operator, ValType};
 use super::helpers::NumericHelper;
 use super::locals::{self, LocalRegisters};
 use super::masm::{
-    Callee, FloatCmp, FloatOp, FloatWidth, IntCmp, IntOp, MacroAssembler, MemAccess, Operand, Reg,
-    RuntimeCall, Slot, UnOp, Width,
+    Callee, FloatCmp, FloatOp, FloatWidth, FunctionCode, IntCmp, IntOp, MacroAssembler, MemAccess,
+    Operand, Reg, RuntimeCall, Slot, UnOp, Width,
 };
 use super::Settings;
 use crate::aot_options::CpuFeature;
@@ -88,7 +88,7 @@ pub(crate) fn compile<M: MacroAssembler>(
     masm: M,
     settings: Settings,
     loop_entry: Option<u32>,
-) -> Result<Option<Vec<u8>>, Error> {
+) -> Result<Option<FunctionCode>, Error> {
     let body = module.body(func_index);
     let ty = module.func_type(func_index);
     let num_params = ty.params().len() as u32;
@@ -138,6 +138,7 @@ pub(crate) fn compile<M: MacroAssembler>(
         skip: 0,
         loop_ordinal: 0,
         loop_entry: None,
+        target: None,
     };
     let arguments = if loop_entry.is_some() {
         gen.num_locals
@@ -184,6 +185,11 @@ pub(crate) fn compile<M: MacroAssembler>(
                 }
             }
         }
+        gen.target = if gen.settings.opt_level >= 1 {
+            gen.set_local_after(&reader)?
+        } else {
+            None
+        };
         gen.operator(op)?;
         if gen.max_slots as u64 > MAX_SLOTS {
             return Err(Error::Resource(
@@ -230,6 +236,9 @@ struct CodeGen<'m, M: MacroAssembler> {
     loop_ordinal: u32,
     /// The loop this compilation enters at, if any.
     loop_entry: Option<LoopEntry<M::Label>>,
+    /// The register local the next operator sets, if any: the current operator may compute
+    /// its result straight into that register (`--opt-level` ≥ 1).
+    target: Option<u32>,
 }
 
 impl<M: MacroAssembler> CodeGen<'_, M> {
@@ -259,6 +268,43 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
             Some(reg) => Operand::Reg(reg),
             None => Operand::Slot(local),
         }
+    }
+
+    /// The register local that the operator `ahead` starts with sets or tees, if any.
+    fn set_local_after(
+        &self,
+        ahead: &wasmparser::OperatorsReader<'_>,
+    ) -> Result<Option<u32>, Error> {
+        let mut ahead = ahead.clone();
+        if ahead.eof() {
+            return Ok(None);
+        }
+        Ok(match ahead.read()? {
+            Operator::LocalSet { local_index } | Operator::LocalTee { local_index }
+                if self.local_regs[local_index as usize].is_some() =>
+            {
+                Some(local_index)
+            }
+            _ => None,
+        })
+    }
+
+    /// The register for a result of `class` that the next operator stores in a register
+    /// local: that local's register, when it is of that class and is not `other`, an operand
+    /// still to be read after the result is written. Pending reads of the local's old value
+    /// are copied first.
+    fn target_register(&mut self, class: Class, other: Operand) -> Option<Reg> {
+        let local = self.target.take()?;
+        let reg = self.local_regs[local as usize]?;
+        let fits = match reg {
+            Reg::Gpr(_) => class == Class::Gpr,
+            Reg::Fpr(_) => class == Class::Fpr,
+        };
+        if !fits || other == Operand::Reg(reg) {
+            return None;
+        }
+        self.settle_local(local);
+        Some(reg)
     }
 
     /// Whether `reg` holds a local (and so is never released or reused for a result).
@@ -571,7 +617,13 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
             O::Call { function_index } => {
                 let ty = self.module.func_type(function_index);
                 let (params, results) = (ty.params().len(), ty.results().len());
-                self.call(Callee::Func(function_index), params, results);
+                let defined = function_index as usize >= self.module.num_imported_funcs;
+                let callee = if defined && self.settings.opt_level >= 2 {
+                    Callee::Direct(function_index)
+                } else {
+                    Callee::Func(function_index)
+                };
+                self.call(callee, params, results);
             }
             O::CallIndirect {
                 type_index,
@@ -607,7 +659,10 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
                 self.stack.push(Entry::Local(local_index));
             }
             O::GlobalGet { global_index } => {
-                let dst = self.alloc(Class::Gpr);
+                let dst = match self.target_register(Class::Gpr, Operand::Imm(0)) {
+                    Some(reg) => reg,
+                    None => self.alloc(Class::Gpr),
+                };
                 self.masm.global_get(global_index, dst);
                 self.push_reg(dst);
             }
@@ -893,7 +948,10 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
             _ => Class::Gpr,
         };
         let src = self.pop();
-        let dst = self.result_reg(class, src);
+        let dst = match self.target_register(class, Operand::Imm(0)) {
+            Some(reg) => reg,
+            None => self.result_reg(class, src),
+        };
         self.masm.unary(op, src, dst);
         self.release_all_but(&[src], dst);
         self.push_reg(dst);
@@ -904,7 +962,10 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
     fn binary(&mut self, class: Class, emit: impl FnOnce(&mut M, Operand, Operand, Reg)) {
         let rhs = self.pop();
         let lhs = self.pop();
-        let dst = self.result_reg(class, lhs);
+        let dst = match self.target_register(class, rhs) {
+            Some(reg) => reg,
+            None => self.result_reg(class, lhs),
+        };
         emit(&mut self.masm, lhs, rhs, dst);
         self.release_all_but(&[lhs, rhs], dst);
         self.push_reg(dst);
@@ -925,7 +986,10 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
     fn float_cmp(&mut self, cmp: FloatCmp, width: FloatWidth) {
         let rhs = self.pop();
         let lhs = self.pop();
-        let dst = self.alloc(Class::Gpr);
+        let dst = match self.target_register(Class::Gpr, rhs) {
+            Some(reg) => reg,
+            None => self.alloc(Class::Gpr),
+        };
         self.masm.float_cmp(cmp, width, lhs, rhs, dst);
         self.release(lhs);
         self.release(rhs);
@@ -955,7 +1019,10 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
 
     fn load(&mut self, class: Class, bytes: u8, signed: bool, wide: bool, memarg: MemArg) {
         let addr = self.pop();
-        let dst = self.result_reg(class, addr);
+        let dst = match self.target_register(class, Operand::Imm(0)) {
+            Some(reg) => reg,
+            None => self.result_reg(class, addr),
+        };
         let access = MemAccess {
             bytes,
             signed,

@@ -7,7 +7,7 @@ use core::cell::Cell;
 use iwasm_platforms::faults;
 use iwasm_platforms::memory::{flush_icache, Protection, Region};
 
-use super::{Bounds, Settings};
+use super::{Bounds, FunctionCode, Settings};
 
 use super::helpers::COMPILED_RUNTIME;
 use super::isa::stubs;
@@ -58,8 +58,9 @@ fn run_from_loop(
     };
     let settings = Settings::jit(bounds_for(store, instance));
     let module = &store.instances[instance as usize].module;
-    let Some(code) = super::compile_loop_entry(module, index, ordinal, settings)
-        .map_err(|e| Trap::host(alloc::format!("cannot compile function: {e}")))?
+    let Some(FunctionCode { code, .. }) =
+        super::compile_loop_entry(module, index, ordinal, settings)
+            .map_err(|e| Trap::host(alloc::format!("cannot compile function: {e}")))?
     else {
         return Ok(false);
     };
@@ -115,7 +116,8 @@ pub(crate) fn compile_into(store: &mut Store, func: &FuncRef) -> Result<(), Trap
     let settings = Settings::jit(bounds_for(store, instance));
     let module = &store.instances[instance as usize].module;
     let code = super::compile_function(module, index, settings)
-        .map_err(|e| Trap::host(alloc::format!("cannot compile function: {e}")))?;
+        .map_err(|e| Trap::host(alloc::format!("cannot compile function: {e}")))?
+        .code;
     let region =
         executable(&code).map_err(|e| Trap::host(alloc::format!("cannot map code memory: {e}")))?;
     let entry = region.as_ptr() as *const u8;

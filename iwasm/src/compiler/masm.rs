@@ -157,11 +157,26 @@ pub(crate) struct MemAccess {
     pub wide: bool,
 }
 
+/// A compiled function's machine code.
+#[derive(Debug)]
+pub(crate) struct FunctionCode {
+    pub code: alloc::vec::Vec<u8>,
+    /// Where [`Callee::Direct`] calls enter: past the loading of the context registers.
+    pub direct_entry: u32,
+    /// The function's direct calls, to be linked: the offset of each call's 32-bit
+    /// PC-relative displacement, and the callee's function index.
+    pub direct_calls: alloc::vec::Vec<(u32, u32)>,
+}
+
 /// How a call finds its callee.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Callee {
     /// Function `index` of the module (through the context's function references).
     Func(u32),
+    /// Function `index`, defined in the module, called at its direct entry with the
+    /// caller's context registers (the same instance's): a PC-relative call that whoever
+    /// places the functions links (see [`FunctionCode::direct_calls`]).
+    Direct(u32),
     /// `call_indirect` through table `table`, expecting module type `type_index`; the table
     /// index is in `index`.
     Indirect {
@@ -207,7 +222,7 @@ pub(crate) trait MacroAssembler {
     /// Writes `results` (slots) to the caller's value array and returns.
     fn epilogue(&mut self, results: &[Slot]);
     /// Ends the function; `frame_slots` is the number of slots it used. Returns the code.
-    fn finish(self, frame_slots: u32) -> Result<alloc::vec::Vec<u8>, crate::error::Error>;
+    fn finish(self, frame_slots: u32) -> Result<FunctionCode, crate::error::Error>;
 
     /// Writes `src` to slot `dst` (a whole 64-bit cell).
     fn copy(&mut self, src: Operand, dst: Slot);

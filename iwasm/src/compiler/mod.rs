@@ -17,9 +17,7 @@ mod x64;
 #[cfg(target_arch = "x86_64")]
 use x64 as isa;
 
-use alloc::vec::Vec;
-
-pub(crate) use masm::Bounds;
+pub(crate) use masm::{Bounds, FunctionCode};
 
 use crate::aot_options::CpuFeature;
 use crate::error::Error;
@@ -33,7 +31,9 @@ pub(crate) struct Settings {
     pub bounds: Bounds,
     /// Optional ISA extensions the code may use.
     pub features: Features,
-    /// 0: the JIT's single pass; 1 and above: AOT optimisations too (`--opt-level`).
+    /// 0: the JIT's single pass; 1 and above: AOT optimisations too (`--opt-level`). From 2,
+    /// calls between the module's functions are direct ([`Callee::Direct`](masm::Callee)),
+    /// which whoever places the compiled functions must link.
     pub opt_level: u8,
 }
 
@@ -75,7 +75,7 @@ pub(crate) fn compile_function(
     module: &ModuleInfo,
     func_index: u32,
     settings: Settings,
-) -> Result<Vec<u8>, Error> {
+) -> Result<FunctionCode, Error> {
     let masm = isa::masm::X64Masm::new(!module.memories.is_empty(), settings);
     codegen::compile(module, func_index, masm, settings, None)?
         .ok_or_else(|| Error::Resource("the function entry was not generated".into()))
@@ -87,7 +87,7 @@ pub(crate) fn compile_function(
 pub(crate) fn compile_all(module: &ModuleInfo, settings: Settings) -> Result<usize, Error> {
     let first = module.num_imported_funcs as u32;
     (first..module.funcs.len() as u32).try_fold(0, |size, index| {
-        Ok(size + compile_function(module, index, settings)?.len())
+        Ok(size + compile_function(module, index, settings)?.code.len())
     })
 }
 
@@ -99,7 +99,7 @@ pub(crate) fn compile_loop_entry(
     func_index: u32,
     ordinal: u32,
     settings: Settings,
-) -> Result<Option<Vec<u8>>, Error> {
+) -> Result<Option<FunctionCode>, Error> {
     let masm = isa::masm::X64Masm::new(!module.memories.is_empty(), settings);
     codegen::compile(module, func_index, masm, settings, Some(ordinal))
 }

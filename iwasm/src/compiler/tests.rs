@@ -7,8 +7,8 @@ use alloc::vec::Vec;
 
 use super::codegen;
 use super::masm::{
-    Callee, FloatCmp, FloatOp, FloatWidth, IntCmp, IntOp, MacroAssembler, MemAccess, Operand, Reg,
-    RuntimeCall, Slot, UnOp, Width,
+    Callee, FloatCmp, FloatOp, FloatWidth, FunctionCode, IntCmp, IntOp, MacroAssembler, MemAccess,
+    Operand, Reg, RuntimeCall, Slot, UnOp, Width,
 };
 use crate::error::{Error, TrapCode};
 use crate::Module;
@@ -44,10 +44,14 @@ impl MacroAssembler for Recorder {
     fn epilogue(&mut self, results: &[Slot]) {
         self.log(format!("epilogue {results:?}"));
     }
-    fn finish(self, frame_slots: u32) -> Result<Vec<u8>, Error> {
+    fn finish(self, frame_slots: u32) -> Result<FunctionCode, Error> {
         let mut text = self.lines.join("\n");
         text += &format!("\nframe {frame_slots}");
-        Ok(text.into_bytes())
+        Ok(FunctionCode {
+            code: text.into_bytes(),
+            direct_entry: 0,
+            direct_calls: Vec::new(),
+        })
     }
     fn copy(&mut self, src: Operand, dst: Slot) {
         self.log(format!("copy {src:?} -> {dst}"));
@@ -132,7 +136,7 @@ fn record(wat: &str, loop_entry: Option<u32>) -> Option<String> {
     let settings = super::Settings::jit(super::Bounds::GuardPages);
     let code =
         codegen::compile(&module.info, 0, Recorder::default(), settings, loop_entry).unwrap()?;
-    Some(String::from_utf8(code).unwrap())
+    Some(String::from_utf8(code.code).unwrap())
 }
 
 #[test]

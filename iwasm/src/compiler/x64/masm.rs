@@ -25,8 +25,8 @@ use super::regs::{R8, R9, RAX, RCX, RDI, RDX, RSI, XMM0, XMM1};
 use crate::aot_options::CpuFeature;
 use crate::compiler::helpers::{CompiledRuntime, TRAP_STATUS_BASE};
 use crate::compiler::masm::{
-    Bounds, Callee, FloatCmp, FloatOp, FloatWidth, IntCmp, IntOp, MacroAssembler, MemAccess,
-    Operand, Reg, RuntimeCall, Slot, UnOp, Width,
+    Bounds, Callee, FloatCmp, FloatOp, FloatWidth, FunctionCode, IntCmp, IntOp, MacroAssembler,
+    MemAccess, Operand, Reg, RuntimeCall, Slot, UnOp, Width,
 };
 use crate::compiler::Settings;
 use crate::error::{Error, TrapCode};
@@ -45,6 +45,10 @@ pub(crate) struct X64Masm {
     trap_labels: Vec<(TrapCode, DynamicLabel)>,
     /// Traps whose status is in `esi` and detail in `edx` already.
     trap_common: DynamicLabel,
+    /// Where direct calls enter (see `FunctionCode::direct_entry`).
+    direct_entry: usize,
+    /// Direct calls: where each one's displacement is, and the callee.
+    direct_calls: Vec<(u32, u32)>,
 }
 
 /// `[rsp + 8 * slot]`'s displacement.
@@ -141,6 +145,8 @@ impl X64Masm {
             frame_patches: [0; 2],
             trap_labels: Vec::new(),
             trap_common,
+            direct_entry: 0,
+            direct_calls: Vec::new(),
         }
     }
 
@@ -338,13 +344,16 @@ impl MacroAssembler for X64Masm {
 
     fn prologue(&mut self, params: u32, locals: u32) {
         let stack_trap = self.trap_label(TrapCode::StackExhausted);
-        // The stack check comes before the frame is allocated, so a trap (and the code that
+        dynasm!(self.ops ; .arch x64 ; mov r14, QWORD [rdi + off::FUNC_REF_VMCTX as i32]);
+        self.reload_memory();
+        // Direct calls from the same instance enter here, r14, r12 and r15 already set. The
+        // stack check comes before the frame is allocated, so a trap (and the code that
         // records it) always runs above the stack limit.
+        self.direct_entry = self.ops.offset().0;
         dynasm!(self.ops
             ; .arch x64
             ; push rbp
             ; mov rbp, rsp
-            ; mov r14, QWORD [rdi + off::FUNC_REF_VMCTX as i32]
             ; mov rax, QWORD [r14 + off::VMCTX_RUNTIME as i32]
             ; lea rcx, [rsp - 0x7fff_fff0]
         );
@@ -383,7 +392,6 @@ impl MacroAssembler for X64Masm {
                 dynasm!(self.ops ; .arch x64 ; mov QWORD [rsp + disp(slot)], rax);
             }
         }
-        self.reload_memory();
     }
 
     fn epilogue(&mut self, results: &[Slot]) {
@@ -398,7 +406,7 @@ impl MacroAssembler for X64Masm {
         dynasm!(self.ops ; .arch x64 ; mov rsp, rbp ; pop rbp ; ret);
     }
 
-    fn finish(mut self, frame_slots: u32) -> Result<Vec<u8>, Error> {
+    fn finish(mut self, frame_slots: u32) -> Result<FunctionCode, Error> {
         let common = self.trap_common;
         for (code, label) in core::mem::take(&mut self.trap_labels) {
             dynasm!(self.ops
@@ -433,7 +441,11 @@ impl MacroAssembler for X64Masm {
         for (end, bytes) in self.frame_patches.into_iter().zip([minus_size, size]) {
             code[end - 4..end].copy_from_slice(&bytes);
         }
-        Ok(code)
+        Ok(FunctionCode {
+            code,
+            direct_entry: self.direct_entry as u32,
+            direct_calls: self.direct_calls,
+        })
     }
 
     fn copy(&mut self, src: Operand, dst: Slot) {
@@ -827,6 +839,15 @@ impl MacroAssembler for X64Masm {
     }
 
     fn call(&mut self, callee: Callee, base: Slot) {
+        if let Callee::Direct(func) = callee {
+            dynasm!(self.ops ; .arch x64 ; lea rdx, [rsp + disp(base)]);
+            // `call rel32`, linked later; the callee returns with r14, r12 and r15 as they
+            // were (the same instance's, memory 0's base up to date).
+            self.ops.extend([0xe8, 0, 0, 0, 0]);
+            self.direct_calls
+                .push((self.ops.offset().0 as u32 - 4, func));
+            return;
+        }
         match callee {
             Callee::Func(func) => {
                 dynasm!(self.ops
@@ -858,6 +879,7 @@ impl MacroAssembler for X64Masm {
                     ; jne =>mismatch
                 );
             }
+            Callee::Direct(_) => unreachable!("direct calls are emitted above"),
         }
         dynasm!(self.ops
             ; .arch x64
