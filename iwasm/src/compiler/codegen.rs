@@ -23,9 +23,18 @@ use crate::loader::ModuleInfo;
 /// Most slots (locals plus operand depth) one function may use.
 const MAX_SLOTS: u64 = 1 << 20;
 
-/// How many of the back end's registers of each class locals may have.
-const LOCAL_GPRS: usize = 3;
+/// How many of the back end's floating-point registers locals may have.
 const LOCAL_FPRS: usize = 6;
+
+/// How many of the back end's `available` general-purpose registers locals may have: three
+/// (the JIT), or all but two at `--opt-level=3` (values being computed keep two, and spill
+/// when they need more).
+fn local_gprs(settings: Settings, available: usize) -> usize {
+    match settings.opt_level {
+        0..=2 => 3.min(available),
+        _ => available.saturating_sub(2).max(3.min(available)),
+    }
+}
 
 /// Where a value on the operand stack is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -69,6 +78,9 @@ struct Ctrl<L> {
     else_label: Option<L>,
     /// Code after an unconditional branch, up to the frame's end, is dead.
     unreachable: bool,
+    /// Where the frame's one result is passed to its end, if in a register rather than its
+    /// slot (`--opt-level` ≥ 1; blocks and ifs with one result and no parameters).
+    result_reg: Option<Reg>,
 }
 
 impl<L> Ctrl<L> {
@@ -101,11 +113,12 @@ pub(crate) fn compile<M: MacroAssembler>(
         local_types.extend(core::iter::repeat_n(ty, count as usize));
     }
     let num_locals = local_types.len() as u64;
+    let gprs = masm.gprs();
     let registers = LocalRegisters {
-        gprs: &M::GPRS[..LOCAL_GPRS.min(M::GPRS.len())],
+        gprs: &gprs[..local_gprs(settings, gprs.len())],
         fprs: &M::FPRS[..LOCAL_FPRS.min(M::FPRS.len())],
     };
-    let assignment = locals::assign(&body, &local_types, registers)?;
+    let assignment = locals::assign(&body, &local_types, registers, settings.opt_level >= 3)?;
     let local_regs = assignment.registers;
     let register_locals: Vec<(u32, Reg)> = local_regs
         .iter()
@@ -117,7 +130,7 @@ pub(crate) fn compile<M: MacroAssembler>(
         module,
         masm,
         settings,
-        free_gprs: M::GPRS
+        free_gprs: gprs
             .iter()
             .copied()
             .filter(|r| !taken.contains(&Reg::Gpr(*r)))
@@ -139,7 +152,11 @@ pub(crate) fn compile<M: MacroAssembler>(
         loop_ordinal: 0,
         loop_entry: None,
         target: None,
+        result_gpr: None,
+        result_fpr: None,
     };
+    gen.result_gpr = gen.free_gprs.first().map(|r| Reg::Gpr(*r));
+    gen.result_fpr = gen.free_fprs.first().map(|r| Reg::Fpr(*r));
     let arguments = if loop_entry.is_some() {
         gen.num_locals
     } else {
@@ -165,6 +182,7 @@ pub(crate) fn compile<M: MacroAssembler>(
         label,
         else_label: None,
         unreachable: false,
+        result_reg: None,
     });
     let mut reader = body.get_operators_reader()?;
     let mut loops_seen = 0;
@@ -239,6 +257,10 @@ struct CodeGen<'m, M: MacroAssembler> {
     /// The register local the next operator sets, if any: the current operator may compute
     /// its result straight into that register (`--opt-level` ≥ 1).
     target: Option<u32>,
+    /// The registers blocks pass their result in, by class (see `Ctrl::result_reg`): values
+    /// are never cached in registers across a branch, so one of each class serves all.
+    result_gpr: Option<Reg>,
+    result_fpr: Option<Reg>,
 }
 
 impl<M: MacroAssembler> CodeGen<'_, M> {
@@ -467,6 +489,16 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
 
     fn push_ctrl(&mut self, kind: CtrlKind, ty: BlockType, label: M::Label) {
         let (params, results) = block_arity(self.module, ty);
+        let result_reg = match ty {
+            BlockType::Type(ty) if kind != CtrlKind::Loop && self.settings.opt_level >= 1 => {
+                match ty {
+                    ValType::F32 | ValType::F64 => self.result_fpr,
+                    ValType::I32 | ValType::I64 | ValType::Ref(_) => self.result_gpr,
+                    ValType::V128 => None,
+                }
+            }
+            _ => None,
+        };
         self.ctrls.push(Ctrl {
             kind,
             height: self.stack.len() - params,
@@ -475,7 +507,17 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
             label,
             else_label: None,
             unreachable: false,
+            result_reg,
         });
+    }
+
+    /// Moves the value on top of the (flushed) stack to where a branch to `ctrl` passes its
+    /// result, if that is a register.
+    fn pass_result(&mut self, result_reg: Option<Reg>) {
+        if let Some(reg) = result_reg {
+            let top = self.slot(self.stack.len() - 1);
+            self.masm.move_to(Operand::Slot(top), reg);
+        }
     }
 
     /// The rest of the current block is dead.
@@ -505,6 +547,7 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
     fn branch_needs_moves(&self, depth: u32) -> bool {
         let target = &self.ctrls[self.ctrls.len() - 1 - depth as usize];
         target.kind == CtrlKind::Func
+            || target.result_reg.is_some()
             || (target.branch_arity() > 0
                 && target.height + target.branch_arity() != self.stack.len())
     }
@@ -517,6 +560,11 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
             return;
         }
         let (arity, height, label) = (target.branch_arity(), target.height, target.label);
+        if target.result_reg.is_some() {
+            self.pass_result(target.result_reg);
+            self.masm.jump(label);
+            return;
+        }
         let from = self.stack.len() - arity;
         if from != height {
             for i in 0..arity {
@@ -855,10 +903,15 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
 
     fn op_else(&mut self) {
         let ctrl = self.ctrls.last().expect("inside an if");
-        let (reachable, end, height, params) =
-            (!ctrl.unreachable, ctrl.label, ctrl.height, ctrl.params);
+        let (reachable, end, height, params, result_reg) = (
+            !ctrl.unreachable,
+            ctrl.label,
+            ctrl.height,
+            ctrl.params,
+            ctrl.result_reg,
+        );
         if reachable {
-            self.flush();
+            self.flush_result_into(result_reg);
             self.masm.jump(end);
         }
         let ctrl = self.ctrls.last_mut().expect("inside an if");
@@ -870,9 +923,25 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
         self.stack.resize(height + params, Entry::Slot);
     }
 
-    fn op_end(&mut self) {
-        if !self.ctrls.last().expect("a frame to end").unreachable {
+    /// Flushes the stack at the end of a frame's code whose result passes in `result_reg`
+    /// (if a register): the result goes straight there, not through its slot.
+    fn flush_result_into(&mut self, result_reg: Option<Reg>) {
+        let Some(reg) = result_reg else {
             self.flush();
+            return;
+        };
+        let result = self.pop();
+        self.flush();
+        self.masm.move_to(result, reg);
+        self.release(result);
+        self.push_slot();
+    }
+
+    fn op_end(&mut self) {
+        let ctrl = self.ctrls.last().expect("a frame to end");
+        if !ctrl.unreachable {
+            let result_reg = ctrl.result_reg;
+            self.flush_result_into(result_reg);
         }
         let ctrl = self.ctrls.pop().expect("a frame to end");
         if ctrl.kind == CtrlKind::Func {
@@ -888,6 +957,14 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
             self.masm.bind(ctrl.label);
         }
         self.stack.truncate(ctrl.height);
+        if let Some(reg) = ctrl.result_reg {
+            match reg {
+                Reg::Gpr(r) => self.free_gprs.retain(|free| *free != r),
+                Reg::Fpr(r) => self.free_fprs.retain(|free| *free != r),
+            }
+            self.push_reg(reg);
+            return;
+        }
         for _ in 0..ctrl.results {
             self.push_slot();
         }
@@ -972,7 +1049,27 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
     }
 
     fn int_op(&mut self, op: IntOp, width: Width) {
+        let commutative = matches!(
+            op,
+            IntOp::Add | IntOp::Mul | IntOp::And | IntOp::Or | IntOp::Xor
+        );
+        if commutative && self.settings.opt_level >= 1 {
+            self.put_temporary_first();
+        }
         self.binary(Class::Gpr, |m, l, r, d| m.int_op(op, width, l, r, d));
+    }
+
+    /// Swaps the top two values when the top one is in a register the result may reuse and
+    /// the other is a local or a constant (for commutative operations: the result then needs
+    /// no new register). Values in their own slots stay where they are.
+    fn put_temporary_first(&mut self) {
+        let len = self.stack.len();
+        let temporary =
+            matches!(self.stack[len - 1], Entry::Reg(reg) if !self.is_local_register(reg));
+        let movable = matches!(self.stack[len - 2], Entry::Local(_) | Entry::Const(_));
+        if temporary && movable {
+            self.stack.swap(len - 2, len - 1);
+        }
     }
 
     fn int_cmp(&mut self, cmp: IntCmp, width: Width) {

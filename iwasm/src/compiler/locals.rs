@@ -23,12 +23,16 @@ pub(crate) struct Assignment {
     pub written: Vec<bool>,
 }
 
-/// Assigns registers to the locals of `types` in `body`.
+/// Assigns registers to the locals of `types` in `body`. With `favour_written`, a write
+/// weighs four reads: a local a loop updates in a slot puts a store and a reload on the
+/// loop's critical path, while one it only reads costs a load off it.
 pub(crate) fn assign(
     body: &FunctionBody<'_>,
     types: &[ValType],
     registers: LocalRegisters<'_>,
+    favour_written: bool,
 ) -> Result<Assignment, Error> {
+    let write_factor = if favour_written { 4 } else { 1 };
     let mut weights = alloc::vec![0u64; types.len()];
     let mut written = alloc::vec![false; types.len()];
     let mut loop_depth = 0u32;
@@ -43,7 +47,7 @@ pub(crate) fn assign(
             Operator::Block { .. } | Operator::If { .. } => blocks.push(false),
             Operator::End => loop_depth -= blocks.pop().unwrap_or(false) as u32,
             Operator::LocalSet { local_index } | Operator::LocalTee { local_index } => {
-                let weight = 1u64 << (3 * loop_depth.min(6));
+                let weight = write_factor << (3 * loop_depth.min(6));
                 if let Some(w) = weights.get_mut(local_index as usize) {
                     *w += weight;
                     written[local_index as usize] = true;

@@ -207,7 +207,7 @@ pub(crate) trait MacroAssembler {
     type Label: Copy;
 
     /// General-purpose registers the code generator may cache values in.
-    const GPRS: &'static [u8];
+    fn gprs(&self) -> &'static [u8];
     /// Floating-point registers the code generator may cache values in.
     const FPRS: &'static [u8];
 

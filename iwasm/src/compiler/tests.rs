@@ -28,7 +28,9 @@ impl Recorder {
 
 impl MacroAssembler for Recorder {
     type Label = u32;
-    const GPRS: &'static [u8] = &[10, 11, 12, 13];
+    fn gprs(&self) -> &'static [u8] {
+        &[10, 11, 12, 13]
+    }
     const FPRS: &'static [u8] = &[20, 21];
 
     fn new_label(&mut self) -> u32 {

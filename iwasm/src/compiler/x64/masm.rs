@@ -1,7 +1,8 @@
 //! The x86-64 macro-assembler, on `dynasm`.
 //!
 //! Register use: `r14` holds the running instance's context, `r12` its memory 0 descriptor
-//! and `r15` that memory's base; `rbx`, `r13`, `r8`–`r11` and `xmm2`–`xmm15` cache values for
+//! (except with guard pages at `--opt-level=3`, where it caches values too) and `r15` that
+//! memory's base; `rbx`, `r13`, `r8`–`r11` and `xmm2`–`xmm15` cache values for
 //! the code generator; `rax`, `rcx`, `rdx`, `rsi`, `rdi`, `xmm0` and `xmm1` are scratch. Slots are `[rsp + 8 * slot]`; the
 //! saved context and the caller's value-array pointer sit below `rbp`. Every slot holds a
 //! full 64-bit cell: 32-bit results are stored zero-extended.
@@ -222,13 +223,28 @@ impl X64Masm {
         self.reload_memory();
     }
 
+    /// Whether `r12` holds memory 0's descriptor: for explicit bounds checks, and in the
+    /// JIT's code; with guard pages at `--opt-level=3` it is one more register for values.
+    fn memory_descriptor_pinned(&self) -> bool {
+        self.settings.bounds == Bounds::Explicit || self.settings.opt_level < 3
+    }
+
     /// Re-reads memory 0's descriptor and base (after anything that may grow it).
     fn reload_memory(&mut self) {
-        if self.has_memory {
+        if !self.has_memory {
+            return;
+        }
+        if self.memory_descriptor_pinned() {
             dynasm!(self.ops
                 ; .arch x64
                 ; mov r12, QWORD [r14 + off::VMCTX_MEMORY0 as i32]
                 ; mov r15, QWORD [r12 + off::MEMORY_BASE as i32]
+            );
+        } else {
+            dynasm!(self.ops
+                ; .arch x64
+                ; mov rax, QWORD [r14 + off::VMCTX_MEMORY0 as i32]
+                ; mov r15, QWORD [rax + off::MEMORY_BASE as i32]
             );
         }
     }
@@ -329,8 +345,15 @@ fn runtime_call_offset(call: RuntimeCall) -> i32 {
 impl MacroAssembler for X64Masm {
     type Label = DynamicLabel;
 
-    /// rbx, r13, r8–r11 (rax, rcx, rdx, rsi, rdi are scratch; r12, r14, r15 pinned).
-    const GPRS: &'static [u8] = &[3, 13, 8, 9, 10, 11];
+    /// rbx, r13, r8–r11, and r12 where it is free (rax, rcx, rdx, rsi, rdi are scratch;
+    /// r14, r15 pinned).
+    fn gprs(&self) -> &'static [u8] {
+        if self.memory_descriptor_pinned() {
+            &[3, 13, 8, 9, 10, 11]
+        } else {
+            &[3, 13, 12, 8, 9, 10, 11]
+        }
+    }
     /// xmm2–xmm15 (xmm0 and xmm1 are scratch).
     const FPRS: &'static [u8] = &[2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
 
@@ -738,11 +761,16 @@ impl MacroAssembler for X64Masm {
 
     fn memory_size(&mut self, dst: Reg) {
         let d = gpr_number(dst);
-        dynasm!(self.ops
-            ; .arch x64
-            ; mov Rq(d), QWORD [r12 + off::MEMORY_LENGTH as i32]
-            ; shr Rq(d), 16
-        );
+        if self.memory_descriptor_pinned() {
+            dynasm!(self.ops ; .arch x64 ; mov Rq(d), QWORD [r12 + off::MEMORY_LENGTH as i32]);
+        } else {
+            dynasm!(self.ops
+                ; .arch x64
+                ; mov rax, QWORD [r14 + off::VMCTX_MEMORY0 as i32]
+                ; mov Rq(d), QWORD [rax + off::MEMORY_LENGTH as i32]
+            );
+        }
+        dynasm!(self.ops ; .arch x64 ; shr Rq(d), 16);
     }
 
     fn global_get(&mut self, global: u32, dst: Reg) {
