@@ -49,13 +49,17 @@ enum Entry {
     Reg(Reg),
 }
 
-/// An integer comparison fused with the branch that follows it.
+/// A comparison fused with the branch that follows it.
 #[derive(Clone, Copy, Debug)]
-struct Fused {
-    cmp: IntCmp,
-    width: Width,
-    /// `eqz`: one operand, compared with zero.
-    with_zero: bool,
+enum Fused {
+    /// An integer comparison; `with_zero` (`eqz`) has one operand, compared with zero.
+    Int {
+        cmp: IntCmp,
+        width: Width,
+        with_zero: bool,
+    },
+    /// A float comparison (`--opt-level` ≥ 1).
+    Float { cmp: FloatCmp, width: FloatWidth },
 }
 
 /// Which register file a result goes to.
@@ -796,15 +800,19 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
         Ok(())
     }
 
-    /// The comparison `op` makes, if it is an integer comparison a following `br_if` or `if`
-    /// can branch on directly (in reachable code).
+    /// The comparison `op` makes, if it is one a following `br_if` or `if` can branch on
+    /// directly (in reachable code): integer comparisons, and float ones at `--opt-level` ≥ 1.
     fn fusable_compare(&self, op: &Operator<'_>) -> Option<Fused> {
+        use FloatWidth::{F32, F64};
         use Operator as O;
         use Width::{W32, W64};
         if self.ctrls.last().is_some_and(|c| c.unreachable) {
             return None;
         }
-        Some(match op {
+        let float = |cmp, width| {
+            (self.settings.opt_level >= 1).then_some(Fused::Float { cmp, width })
+        };
+        let (cmp, width) = match op {
             O::I32Eqz | O::I32Eq => (IntCmp::Eq, W32),
             O::I32Ne => (IntCmp::Ne, W32),
             O::I32LtS => (IntCmp::LtS, W32),
@@ -825,23 +833,55 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
             O::I64LeU => (IntCmp::LeU, W64),
             O::I64GeS => (IntCmp::GeS, W64),
             O::I64GeU => (IntCmp::GeU, W64),
+            O::F32Eq => return float(FloatCmp::Eq, F32),
+            O::F32Ne => return float(FloatCmp::Ne, F32),
+            O::F32Lt => return float(FloatCmp::Lt, F32),
+            O::F32Gt => return float(FloatCmp::Gt, F32),
+            O::F32Le => return float(FloatCmp::Le, F32),
+            O::F32Ge => return float(FloatCmp::Ge, F32),
+            O::F64Eq => return float(FloatCmp::Eq, F64),
+            O::F64Ne => return float(FloatCmp::Ne, F64),
+            O::F64Lt => return float(FloatCmp::Lt, F64),
+            O::F64Gt => return float(FloatCmp::Gt, F64),
+            O::F64Le => return float(FloatCmp::Le, F64),
+            O::F64Ge => return float(FloatCmp::Ge, F64),
             _ => return None,
-        })
-        .map(|(cmp, width)| Fused {
+        };
+        Some(Fused::Int {
             cmp,
             width,
             with_zero: matches!(op, O::I32Eqz | O::I64Eqz),
         })
     }
 
+    /// Branches to `target` when the fused comparison of `lhs` and `rhs` holds (or, with
+    /// `negate`, when it does not).
+    fn fused_branch(
+        &mut self,
+        fused: Fused,
+        negate: bool,
+        lhs: Operand,
+        rhs: Operand,
+        target: M::Label,
+    ) {
+        match fused {
+            Fused::Int { cmp, width, .. } => {
+                let cmp = if negate { cmp.negate() } else { cmp };
+                self.masm.compare_and_branch(cmp, width, lhs, rhs, target);
+            }
+            Fused::Float { cmp, width } => {
+                self.masm
+                    .float_compare_and_branch(cmp, width, negate, lhs, rhs, target);
+            }
+        }
+    }
+
     /// A comparison followed by `br_if` or `if` (`next`): one compare-and-branch.
     fn compare_and_branch(&mut self, fused: Fused, next: Operator<'_>) {
-        let Fused {
-            cmp,
-            width,
-            with_zero,
-        } = fused;
-        let rhs = if with_zero {
+        let rhs = if let Fused::Int {
+            with_zero: true, ..
+        } = fused
+        {
             Operand::Imm(0)
         } else {
             self.pop()
@@ -851,8 +891,7 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
         match next {
             Operator::If { blockty } => {
                 let else_label = self.masm.new_label();
-                self.masm
-                    .compare_and_branch(cmp.negate(), width, lhs, rhs, else_label);
+                self.fused_branch(fused, true, lhs, rhs, else_label);
                 let end = self.masm.new_label();
                 self.push_ctrl(CtrlKind::If, blockty, end);
                 self.ctrls.last_mut().expect("just pushed").else_label = Some(else_label);
@@ -860,14 +899,12 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
             Operator::BrIf { relative_depth } => {
                 if self.branch_needs_moves(relative_depth) {
                     let skip = self.masm.new_label();
-                    self.masm
-                        .compare_and_branch(cmp.negate(), width, lhs, rhs, skip);
+                    self.fused_branch(fused, true, lhs, rhs, skip);
                     self.emit_branch(relative_depth);
                     self.masm.bind(skip);
                 } else {
-                    let target = &self.ctrls[self.ctrls.len() - 1 - relative_depth as usize];
-                    self.masm
-                        .compare_and_branch(cmp, width, lhs, rhs, target.label);
+                    let target = self.ctrls[self.ctrls.len() - 1 - relative_depth as usize].label;
+                    self.fused_branch(fused, false, lhs, rhs, target);
                 }
             }
             _ => unreachable!("only br_if and if follow a fused comparison"),

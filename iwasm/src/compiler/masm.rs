@@ -287,6 +287,17 @@ pub(crate) trait MacroAssembler {
         rhs: Operand,
         target: Self::Label,
     );
+    /// Branches when float comparison `cmp` of `lhs` and `rhs` holds (NaN: as wasm says),
+    /// or with `negate`, when it does not.
+    fn float_compare_and_branch(
+        &mut self,
+        cmp: FloatCmp,
+        width: FloatWidth,
+        negate: bool,
+        lhs: Operand,
+        rhs: Operand,
+        target: Self::Label,
+    );
     /// Branches to `targets[index]`, or to `default` when `index` is out of range.
     fn branch_table(&mut self, index: Operand, targets: &[Self::Label], default: Self::Label);
     /// Traps with `code`.

@@ -124,6 +124,17 @@ impl MacroAssembler for Recorder {
     fn compare_and_branch(&mut self, c: IntCmp, w: Width, l: Operand, r: Operand, target: u32) {
         self.log(format!("if {c:?}.{w:?} {l:?} {r:?} jump L{target}"));
     }
+    fn float_compare_and_branch(
+        &mut self,
+        cmp: FloatCmp,
+        width: FloatWidth,
+        negate: bool,
+        l: Operand,
+        r: Operand,
+        target: u32,
+    ) {
+        self.log(format!("branch {cmp:?}.{width:?} negate={negate} {l:?} {r:?} L{target}"));
+    }
     fn branch_table(&mut self, index: Operand, targets: &[u32], default: u32) {
         self.log(format!("br_table {index:?} {targets:?} default L{default}"));
     }

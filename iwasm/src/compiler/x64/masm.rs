@@ -596,14 +596,7 @@ impl MacroAssembler for X64Masm {
         rhs: Operand,
         dst: Reg,
     ) {
-        // Lt and Le compare the other way round, so every "true" is "above" and NaN
-        // (unordered: CF = ZF = PF = 1) is false.
-        let (a, b) = match cmp {
-            FloatCmp::Lt | FloatCmp::Le => (rhs, lhs),
-            _ => (lhs, rhs),
-        };
-        let a = self.fpr(a, XMM0);
-        sse!(self, ucomiss, ucomisd, width, a, b);
+        self.float_compare(cmp, width, lhs, rhs);
         self.flag_to(gpr_number(dst), |m| match cmp {
             FloatCmp::Eq => dynasm!(m.ops ; .arch x64 ; sete al ; setnp cl ; and al, cl),
             FloatCmp::Ne => dynasm!(m.ops ; .arch x64 ; setne al ; setp cl ; or al, cl),
@@ -966,6 +959,41 @@ impl MacroAssembler for X64Masm {
         }
     }
 
+    fn float_compare_and_branch(
+        &mut self,
+        cmp: FloatCmp,
+        width: FloatWidth,
+        negate: bool,
+        lhs: Operand,
+        rhs: Operand,
+        target: DynamicLabel,
+    ) {
+        self.float_compare(cmp, width, lhs, rhs);
+        // Equality needs ZF = 1 and PF = 0 (ordered); inequality holds for unordered too.
+        let equal = match cmp {
+            FloatCmp::Eq => !negate,
+            FloatCmp::Ne => negate,
+            _ => {
+                match (cmp, negate) {
+                    (FloatCmp::Lt | FloatCmp::Gt, false) => {
+                        dynasm!(self.ops ; .arch x64 ; ja =>target)
+                    }
+                    (FloatCmp::Lt | FloatCmp::Gt, true) => {
+                        dynasm!(self.ops ; .arch x64 ; jbe =>target)
+                    }
+                    (_, false) => dynasm!(self.ops ; .arch x64 ; jae =>target),
+                    (_, true) => dynasm!(self.ops ; .arch x64 ; jb =>target),
+                }
+                return;
+            }
+        };
+        if equal {
+            dynasm!(self.ops ; .arch x64 ; jp >skip ; je =>target ; skip:);
+        } else {
+            dynasm!(self.ops ; .arch x64 ; jp =>target ; jne =>target);
+        }
+    }
+
     fn branch_table(&mut self, index: Operand, targets: &[DynamicLabel], default: DynamicLabel) {
         if let Operand::Imm(v) = index {
             let i = v as u32 as usize;
@@ -997,6 +1025,18 @@ impl MacroAssembler for X64Masm {
 }
 
 impl X64Masm {
+    /// Sets the flags from comparing `lhs` with `rhs` (`ucomiss`/`ucomisd`). Lt and Le
+    /// compare the other way round, so every "true" is "above" and NaN (unordered: CF = ZF =
+    /// PF = 1) is false.
+    fn float_compare(&mut self, cmp: FloatCmp, width: FloatWidth, lhs: Operand, rhs: Operand) {
+        let (a, b) = match cmp {
+            FloatCmp::Lt | FloatCmp::Le => (rhs, lhs),
+            _ => (lhs, rhs),
+        };
+        let a = self.fpr(a, XMM0);
+        sse!(self, ucomiss, ucomisd, width, a, b);
+    }
+
     /// `dst` = the leading (`leading`) or trailing zero bits of `src`: `lzcnt`/`tzcnt` where
     /// the CPU has them, else `bsr`/`bsf` (which leave the flags saying "zero" for 0).
     fn count_zeros(&mut self, leading: bool, width: Width, src: Operand, dst: u8) {
