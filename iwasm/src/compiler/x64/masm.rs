@@ -529,6 +529,28 @@ impl MacroAssembler for X64Masm {
                     }
                 }
             }
+            IntOp::Shl | IntOp::ShrS | IntOp::ShrU | IntOp::Rotl | IntOp::Rotr
+                if matches!(rhs, Operand::Imm(_)) =>
+            {
+                let Operand::Imm(count) = rhs else {
+                    unreachable!("matched an immediate")
+                };
+                // The count is taken modulo the width, as wasm (and the CPU) do.
+                let n = (count & if w64 { 63 } else { 31 }) as i8;
+                self.load_gpr(dst, lhs);
+                match (op, w64) {
+                    (IntOp::Shl, false) => dynasm!(self.ops ; .arch x64 ; shl Rd(dst), n),
+                    (IntOp::Shl, true) => dynasm!(self.ops ; .arch x64 ; shl Rq(dst), n),
+                    (IntOp::ShrS, false) => dynasm!(self.ops ; .arch x64 ; sar Rd(dst), n),
+                    (IntOp::ShrS, true) => dynasm!(self.ops ; .arch x64 ; sar Rq(dst), n),
+                    (IntOp::ShrU, false) => dynasm!(self.ops ; .arch x64 ; shr Rd(dst), n),
+                    (IntOp::ShrU, true) => dynasm!(self.ops ; .arch x64 ; shr Rq(dst), n),
+                    (IntOp::Rotl, false) => dynasm!(self.ops ; .arch x64 ; rol Rd(dst), n),
+                    (IntOp::Rotl, true) => dynasm!(self.ops ; .arch x64 ; rol Rq(dst), n),
+                    (IntOp::Rotr, false) => dynasm!(self.ops ; .arch x64 ; ror Rd(dst), n),
+                    (_, _) => dynasm!(self.ops ; .arch x64 ; ror Rq(dst), n),
+                }
+            }
             IntOp::Shl | IntOp::ShrS | IntOp::ShrU | IntOp::Rotl | IntOp::Rotr => {
                 self.load_gpr(RCX, rhs);
                 self.load_gpr(dst, lhs);
