@@ -164,3 +164,77 @@ fn bit_counts_agree_with_and_without_cpu_features() {
         }
     }
 }
+
+/// Calls `export` with each of `inputs` in the interpreter and in images at every
+/// `--opt-level`, with guard pages and with bounds checks; all must agree.
+fn agrees_at_every_level(wat: &str, export: &str, inputs: &[i32]) {
+    let wasm = wat::parse_str(wat).unwrap();
+    let run = |module: &Module, mode: iwasm::RunningMode| {
+        let mut store = Store::with_mode(iwasm::Config::default(), mode);
+        let instance = Linker::new().instantiate(&mut store, module).unwrap();
+        let func = instance.get_func(&store, export).unwrap();
+        inputs
+            .iter()
+            .map(|x| match func.call(&mut store, &[Value::I32(*x)]) {
+                Ok(values) => format!("{values:?}"),
+                Err(Error::Trap(trap)) => format!("trap {:?}", trap.code()),
+                Err(e) => panic!("{e}"),
+            })
+            .collect::<Vec<_>>()
+    };
+    let module = Module::new(&wasm).unwrap();
+    let expected = run(&module, iwasm::RunningMode::Interp);
+    for opt_level in 0..=3 {
+        for bounds_checks in [false, true] {
+            let options = AotOptions {
+                opt_level,
+                bounds_checks,
+                ..AotOptions::default()
+            };
+            let image = Module::new(&compile_aot(&module, &options).unwrap()).unwrap();
+            let got = run(&image, iwasm::RunningMode::Interp);
+            assert_eq!(got, expected, "{options:?}");
+        }
+    }
+}
+
+#[test]
+fn inlined_calls_behave_like_calls() {
+    // Small leaf callees (inlined at --opt-level=3): returns from nested blocks, branches
+    // to the function level carrying values, several results, declared locals that start
+    // at zero on every call, a trap, and callers whose locals and pending values must
+    // survive the callee's code.
+    let wat = r#"(module
+        (memory 1)
+        (func $pick (param i32 i32) (result i32)
+          (block (result i32)
+            (if (i32.lt_s (local.get 0) (i32.const 0)) (then (return (local.get 1))))
+            (drop (br_if 1 (i32.const 7) (i32.eqz (local.get 0))))
+            (i32.add (local.get 0) (local.get 1))))
+        (func $swap (param i32 i32) (result i32 i32) (local.get 1) (local.get 0))
+        (func $counter (param i32) (result i32) (local i32)
+          (local.set 1 (i32.add (local.get 1) (local.get 0)))
+          (local.get 1))
+        (func $store (param i32 i32) (i32.store (local.get 0) (local.get 1)))
+        (func $div (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1)))
+        (func $max (param f64 f64) (result f64)
+          (if (result f64) (f64.gt (local.get 0) (local.get 1))
+            (then (local.get 0)) (else (local.get 1))))
+        (func (export "run") (param $x i32) (result i32)
+          (local $acc i32) (local $i i32)
+          (loop $again
+            (local.set $acc (i32.add (local.get $acc)
+              (call $pick (i32.sub (local.get $x) (local.get $i)) (local.get $i))))
+            (call $swap (local.get $acc) (local.get $i))
+            (local.set $acc (i32.sub))
+            (local.set $acc (i32.add (local.get $acc) (call $counter (local.get $i))))
+            (call $store (i32.mul (local.get $i) (i32.const 4)) (local.get $acc))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br_if $again (i32.lt_u (local.get $i) (i32.const 10))))
+          (i32.add
+            (i32.add (local.get $acc) (i32.load (i32.const 8)))
+            (i32.add
+              (i32.trunc_f64_s (call $max (f64.convert_i32_s (local.get $x)) (f64.const 2.5)))
+              (call $div (i32.const 1000) (i32.sub (local.get $x) (i32.const 3)))))))"#;
+    agrees_at_every_level(wat, "run", &[-5, 0, 1, 2, 3, 4, 9, 100, i32::MIN, i32::MAX]);
+}

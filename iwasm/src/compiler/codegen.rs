@@ -158,6 +158,8 @@ pub(crate) fn compile<M: MacroAssembler>(
         target: None,
         result_gpr: None,
         result_fpr: None,
+        loops_seen: 0,
+        inlined: None,
     };
     gen.result_gpr = gen.free_gprs.first().map(|r| Reg::Gpr(*r));
     gen.result_fpr = gen.free_fprs.first().map(|r| Reg::Fpr(*r));
@@ -188,37 +190,7 @@ pub(crate) fn compile<M: MacroAssembler>(
         unreachable: false,
         result_reg: None,
     });
-    let mut reader = body.get_operators_reader()?;
-    let mut loops_seen = 0;
-    while !reader.eof() {
-        let op = reader.read()?;
-        if matches!(op, Operator::Loop { .. }) {
-            gen.loop_ordinal = loops_seen;
-            loops_seen += 1;
-        }
-        if let Some(cmp) = gen.fusable_compare(&op) {
-            let mut ahead = reader.clone();
-            if !ahead.eof() {
-                let next = ahead.read()?;
-                if matches!(next, Operator::BrIf { .. } | Operator::If { .. }) {
-                    reader = ahead;
-                    gen.compare_and_branch(cmp, next);
-                    continue;
-                }
-            }
-        }
-        gen.target = if gen.settings.opt_level >= 1 {
-            gen.set_local_after(&reader)?
-        } else {
-            None
-        };
-        gen.operator(op)?;
-        if gen.max_slots as u64 > MAX_SLOTS {
-            return Err(Error::Resource(
-                "function needs too many stack slots".into(),
-            ));
-        }
-    }
+    gen.compile_operators(body.get_operators_reader()?)?;
     if gen.loop_entry.as_ref().is_some_and(|entry| !entry.bound) {
         return Ok(None);
     }
@@ -265,9 +237,145 @@ struct CodeGen<'m, M: MacroAssembler> {
     /// are never cached in registers across a branch, so one of each class serves all.
     result_gpr: Option<Reg>,
     result_fpr: Option<Reg>,
+    /// `loop` operators of the function's own body seen so far.
+    loops_seen: u32,
+    /// While a callee's body is compiled inline: its control frame (which its `return`s
+    /// branch to) and the slot its local 0 lives in (its locals are the operand-stack slots
+    /// its arguments were in, then its other locals; a local index plus this base names
+    /// the slot, as the function's own locals' indices name theirs).
+    inlined: Option<InlinedCall>,
 }
 
+/// A callee being compiled inline (see `CodeGen::inlined`).
+#[derive(Clone, Copy)]
+struct InlinedCall {
+    frame: usize,
+    local_base: u32,
+}
+
+/// Largest body (bytes of wasm, locals declarations included) inlined at `--opt-level=3`.
+const INLINE_MAX_BODY: u64 = 64;
+/// Most locals (parameters included) an inlined callee may have.
+const INLINE_MAX_LOCALS: u32 = 16;
+
 impl<M: MacroAssembler> CodeGen<'_, M> {
+    /// Compiles the operators of a body, up to and including its final `end`.
+    fn compile_operators(
+        &mut self,
+        mut reader: wasmparser::OperatorsReader<'_>,
+    ) -> Result<(), Error> {
+        while !reader.eof() {
+            let op = reader.read()?;
+            if matches!(op, Operator::Loop { .. }) && self.inlined.is_none() {
+                self.loop_ordinal = self.loops_seen;
+                self.loops_seen += 1;
+            }
+            if let Some(cmp) = self.fusable_compare(&op) {
+                let mut ahead = reader.clone();
+                if !ahead.eof() {
+                    let next = ahead.read()?;
+                    if matches!(next, Operator::BrIf { .. } | Operator::If { .. }) {
+                        reader = ahead;
+                        self.compare_and_branch(cmp, next);
+                        continue;
+                    }
+                }
+            }
+            self.target = if self.settings.opt_level >= 1 {
+                self.set_local_after(&reader)?
+            } else {
+                None
+            };
+            self.operator(op)?;
+            if self.max_slots as u64 > MAX_SLOTS {
+                return Err(Error::Resource(
+                    "function needs too many stack slots".into(),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The local a `local.*` operator's index names: in inlined code, the callee's.
+    fn local_index(&self, index: u32) -> u32 {
+        self.inlined.map_or(0, |call| call.local_base) + index
+    }
+
+    /// Whether a call of defined function `callee` is compiled inline (`--opt-level=3`):
+    /// a small leaf (no calls) without loops (its locals live in slots, which a loop would
+    /// pay for on every iteration) and with few locals, called from code that is not
+    /// inlined itself.
+    fn inlinable(&self, callee: u32) -> Result<bool, Error> {
+        if self.settings.opt_level < 3 || self.inlined.is_some() || self.loop_entry.is_some() {
+            return Ok(false);
+        }
+        let body = self.module.body(callee);
+        if body.range().end - body.range().start > INLINE_MAX_BODY {
+            return Ok(false);
+        }
+        let mut locals = self.module.func_type(callee).params().len() as u32;
+        for group in body.get_locals_reader()? {
+            locals = locals.saturating_add(group?.0);
+        }
+        if locals > INLINE_MAX_LOCALS {
+            return Ok(false);
+        }
+        let mut reader = body.get_operators_reader()?;
+        while !reader.eof() {
+            if matches!(
+                reader.read()?,
+                Operator::Call { .. } | Operator::CallIndirect { .. } | Operator::Loop { .. }
+            ) {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// Compiles a call of `callee`, whose arguments are the top `params` values, as its
+    /// body: the arguments become its first locals where they are, its other locals follow
+    /// (zeroed), and its body runs as a block whose end (and every `return`) leaves the
+    /// results where the arguments were.
+    fn inline_call(&mut self, callee: u32, params: usize, results: usize) -> Result<(), Error> {
+        let body = self.module.body(callee);
+        let result_type = self.module.func_type(callee).results().first().copied();
+        self.flush();
+        let base = self.stack.len() - params;
+        for group in body.get_locals_reader()? {
+            for _ in 0..group?.0 {
+                let slot = self.push_slot();
+                self.masm.copy(Operand::Imm(0), slot);
+            }
+        }
+        let height = self.stack.len();
+        let label = self.masm.new_label();
+        let block = match (results, result_type) {
+            (1, Some(ty)) => BlockType::Type(ty.to_wasmparser()),
+            _ => BlockType::Empty,
+        };
+        self.push_ctrl(CtrlKind::Block, block, label);
+        let frame = self.ctrls.last_mut().expect("just pushed");
+        frame.results = results;
+        self.inlined = Some(InlinedCall {
+            frame: self.ctrls.len() - 1,
+            local_base: self.slot(base),
+        });
+        let compiled = self.compile_operators(body.get_operators_reader()?);
+        self.inlined = None;
+        compiled?;
+        // The results are at `height..`: move them down to where the arguments were.
+        let results: Vec<Entry> = self.stack.drain(height..).collect();
+        self.stack.truncate(base);
+        for (i, entry) in results.into_iter().enumerate() {
+            if entry == Entry::Slot && height != base {
+                let (from, to) = (self.slot(height + i), self.slot(base + i));
+                self.masm.copy(Operand::Slot(from), to);
+            }
+            self.stack.push(entry);
+        }
+        Ok(())
+    }
+
     /// The slot of operand depth `depth`.
     fn slot(&self, depth: usize) -> Slot {
         self.num_locals + depth as u32
@@ -290,7 +398,7 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
 
     /// Where local `local` lives.
     fn local(&self, local: u32) -> Operand {
-        match self.local_regs[local as usize] {
+        match self.local_regs.get(local as usize).copied().flatten() {
             Some(reg) => Operand::Reg(reg),
             None => Operand::Slot(local),
         }
@@ -307,7 +415,7 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
         }
         Ok(match ahead.read()? {
             Operator::LocalSet { local_index } | Operator::LocalTee { local_index }
-                if self.local_regs[local_index as usize].is_some() =>
+                if self.inlined.is_none() && self.local_regs[local_index as usize].is_some() =>
             {
                 Some(local_index)
             }
@@ -663,13 +771,19 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
             }
             O::Return => {
                 self.flush();
-                self.emit_return();
+                match self.inlined {
+                    Some(call) => self.emit_branch((self.ctrls.len() - 1 - call.frame) as u32),
+                    None => self.emit_return(),
+                }
                 self.mark_unreachable();
             }
             O::Call { function_index } => {
                 let ty = self.module.func_type(function_index);
                 let (params, results) = (ty.params().len(), ty.results().len());
                 let defined = function_index as usize >= self.module.num_imported_funcs;
+                if defined && self.inlinable(function_index)? {
+                    return self.inline_call(function_index, params, results);
+                }
                 let callee = if defined && self.settings.opt_level >= 2 {
                     Callee::Direct(function_index)
                 } else {
@@ -704,11 +818,15 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
                 self.release_all_but(&[cond, a, b], dst);
                 self.push_reg(dst);
             }
-            O::LocalGet { local_index } => self.stack.push(Entry::Local(local_index)),
-            O::LocalSet { local_index } => self.local_set(local_index),
+            O::LocalGet { local_index } => {
+                let local = self.local_index(local_index);
+                self.stack.push(Entry::Local(local));
+            }
+            O::LocalSet { local_index } => self.local_set(self.local_index(local_index)),
             O::LocalTee { local_index } => {
-                self.local_set(local_index);
-                self.stack.push(Entry::Local(local_index));
+                let local = self.local_index(local_index);
+                self.local_set(local);
+                self.stack.push(Entry::Local(local));
             }
             O::GlobalGet { global_index } => {
                 let dst = match self.target_register(Class::Gpr, Operand::Imm(0)) {
@@ -809,9 +927,8 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
         if self.ctrls.last().is_some_and(|c| c.unreachable) {
             return None;
         }
-        let float = |cmp, width| {
-            (self.settings.opt_level >= 1).then_some(Fused::Float { cmp, width })
-        };
+        let float =
+            |cmp, width| (self.settings.opt_level >= 1).then_some(Fused::Float { cmp, width });
         let (cmp, width) = match op {
             O::I32Eqz | O::I32Eq => (IntCmp::Eq, W32),
             O::I32Ne => (IntCmp::Ne, W32),

@@ -133,7 +133,9 @@ impl MacroAssembler for Recorder {
         r: Operand,
         target: u32,
     ) {
-        self.log(format!("branch {cmp:?}.{width:?} negate={negate} {l:?} {r:?} L{target}"));
+        self.log(format!(
+            "branch {cmp:?}.{width:?} negate={negate} {l:?} {r:?} L{target}"
+        ));
     }
     fn branch_table(&mut self, index: Operand, targets: &[u32], default: u32) {
         self.log(format!("br_table {index:?} {targets:?} default L{default}"));
