@@ -49,10 +49,12 @@ for program in "wat2wasm input.wat" "markdown input.md"; do
         actual=$(target/release/iwasm "$mode" "$real/$1.wasm" 2 < "$real/$2")
         [ "$actual" = "$expected" ] || { echo "$1 $mode: '$actual', expected '$expected'" >&2; exit 1; }
     done
-    target/release/wamrc -o "$real/$1.aot" "$real/$1.wasm"
-    actual=$(target/release/iwasm "$real/$1.aot" 2 < "$real/$2")
-    [ "$actual" = "$expected" ] || { echo "$1 AOT: '$actual', expected '$expected'" >&2; exit 1; }
-    echo "$1: $expected in every mode and AOT"
+    for options in --opt-level=0 --opt-level=1 --opt-level=2 --opt-level=3 --bounds-checks=1; do
+        target/release/wamrc "$options" -o "$real/$1.aot" "$real/$1.wasm"
+        actual=$(target/release/iwasm "$real/$1.aot" 2 < "$real/$2")
+        [ "$actual" = "$expected" ] || { echo "$1 AOT $options: '$actual', expected '$expected'" >&2; exit 1; }
+    done
+    echo "$1: $expected in every mode and from AOT images at every --opt-level"
 done
 
 step "spec suite, portable (trampoline) dispatch"

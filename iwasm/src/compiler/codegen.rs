@@ -27,12 +27,13 @@ const MAX_SLOTS: u64 = 1 << 20;
 const LOCAL_FPRS: usize = 6;
 
 /// How many of the back end's `available` general-purpose registers locals may have: three
-/// (the JIT), or all but two at `--opt-level=3` (values being computed keep two, and spill
-/// when they need more).
+/// (the JIT), or all but three at `--opt-level=3`. Values being computed always keep three:
+/// an operation holds at most two popped operands in registers when it needs one for its
+/// result, and spills values on the stack for more.
 fn local_gprs(settings: Settings, available: usize) -> usize {
     match settings.opt_level {
-        0..=2 => 3.min(available),
-        _ => available.saturating_sub(2).max(3.min(available)),
+        0..=2 => 3.min(available.saturating_sub(3)),
+        _ => available.saturating_sub(3),
     }
 }
 
