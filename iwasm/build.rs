@@ -1,4 +1,5 @@
-//! Chooses the interpreter's dispatch backend, and whether the JIT is built (`iwasm_jit`).
+//! Chooses the interpreter's dispatch backend, and whether compiled code can run
+//! (`iwasm_aot`) and be generated (`iwasm_jit`: the JIT and the AOT compiler).
 //!
 //! With `iwasm_tail_calls` set, every handler ends by tail-calling the next one (threaded
 //! code). That relies on LLVM's sibling-call optimisation, which happens reliably only when
@@ -8,6 +9,7 @@
 fn main() {
     println!("cargo:rustc-check-cfg=cfg(iwasm_tail_calls)");
     println!("cargo:rustc-check-cfg=cfg(iwasm_jit)");
+    println!("cargo:rustc-check-cfg=cfg(iwasm_aot)");
     println!("cargo:rerun-if-changed=build.rs");
     let opt = std::env::var("OPT_LEVEL").unwrap_or_default();
     let arch = std::env::var("CARGO_CFG_TARGET_ARCH").unwrap_or_default();
@@ -20,8 +22,12 @@ fn main() {
     if optimising && arch_ok && !portable && !debug_assertions {
         println!("cargo:rustc-cfg=iwasm_tail_calls");
     }
-    // The JIT: std builds for an ISA with a back end.
+    // Running compiled code (AOT images): std builds for an ISA with a back end; the JIT
+    // and the AOT compiler: those with the `compiler` feature too.
     if std::env::var_os("CARGO_FEATURE_STD").is_some() && arch == "x86_64" {
-        println!("cargo:rustc-cfg=iwasm_jit");
+        println!("cargo:rustc-cfg=iwasm_aot");
+        if std::env::var_os("CARGO_FEATURE_COMPILER").is_some() {
+            println!("cargo:rustc-cfg=iwasm_jit");
+        }
     }
 }

@@ -32,8 +32,26 @@ step "unit and integration tests"
 cargo test --workspace
 
 step "no_std core for thumbv7em-none-eabihf"
-cargo build -p iwasm --no-default-features --target thumbv7em-none-eabihf
-cargo clippy -p iwasm --no-default-features --target thumbv7em-none-eabihf -- -D warnings
+cargo build -p iwasm --no-default-features --features wasm --target thumbv7em-none-eabihf
+cargo clippy -p iwasm --no-default-features --features wasm --target thumbv7em-none-eabihf -- -D warnings
+
+step "AOT-only runtime (no wasm decoder, validator, interpreter or JIT): lints, runs an image"
+cargo clippy -p iwasm --no-default-features --features std -- -D warnings
+cargo clippy -p iwasm --no-default-features --features std,wasm -- -D warnings
+aot_only=target/aot-only
+cargo build --release -p iwasm-cli --no-default-features --target-dir "$aot_only"
+cargo build --release -p iwasm-sample-aot-only --target-dir "$aot_only"
+cargo build --release -p wamrc
+# (module (func (export "sq") (param i32) (result i32) (i32.mul (local.get 0) (local.get 0))))
+printf '\x00\x61\x73\x6d\x01\x00\x00\x00\x01\x06\x01\x60\x01\x7f\x01\x7f\x03\x02\x01\x00\x07\x06\x01\x02\x73\x71\x00\x00\x0a\x09\x01\x07\x00\x20\x00\x20\x00\x6c\x0b' > "$aot_only/sq.wasm"
+target/release/wamrc -o "$aot_only/sq.aot" "$aot_only/sq.wasm"
+[ "$("$aot_only/release/iwasm-sample-aot-only" "$aot_only/sq.aot" sq 12)" = "[I32(144)]" ]
+[ "$("$aot_only/release/iwasm" -f sq "$aot_only/sq.aot" 12)" = "0x90:i32" ]
+if "$aot_only/release/iwasm" "$aot_only/sq.wasm" 2>/dev/null; then echo "AOT-only iwasm ran a non-image" >&2; exit 1; fi
+for binary in iwasm iwasm-sample-aot-only; do
+    strip -o "$aot_only/$binary.stripped" "$aot_only/release/$binary"
+    echo "AOT-only $binary, stripped: $(stat -c %s "$aot_only/$binary.stripped") bytes"
+done
 
 step "benchmark smoke run (results must match wasmi)"
 cargo run --release --bin bench -- --quick

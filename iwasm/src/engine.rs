@@ -1,7 +1,35 @@
 //! The engine wiring: which tier a store's wasm functions start in. The runtime knows no
 //! execution mode; this is the one place that names them.
 
+use crate::runtime::vmctx::EntryFn;
 use crate::runtime::{Config, Store, TierHooks};
+
+/// The entry wasm functions without compiled code start at: the interpreter's.
+#[cfg(feature = "wasm")]
+const FIRST_TIER: EntryFn = crate::interp::entry;
+
+/// The entry wasm functions without compiled code would start at in a build without the
+/// interpreter: never reached, since such a build loads no module without compiled code.
+#[cfg(not(feature = "wasm"))]
+const FIRST_TIER: EntryFn = no_interpreter;
+
+/// See [`FIRST_TIER`]: reports a trap.
+///
+/// # Safety
+/// As the `EntryFn` contract says.
+#[cfg(not(feature = "wasm"))]
+unsafe extern "C" fn no_interpreter(
+    callee: *const crate::runtime::vmctx::FuncRef,
+    _caller_vmctx: *mut crate::runtime::vmctx::VMContext,
+    _values: *mut u64,
+) -> u32 {
+    // SAFETY: guaranteed by the caller: `callee` is a live reference of a store's function.
+    let store = unsafe { &mut *(*(*(*callee).vmctx).runtime).store };
+    store.set_pending_trap(crate::error::Trap::host(alloc::string::String::from(
+        "this build of iwasm has no interpreter",
+    )));
+    1
+}
 
 /// How a store runs wasm functions (WAMR's running modes).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,7 +59,7 @@ impl RunningMode {
     /// Whether this build can run in this mode (the JIT needs `std` on x86-64).
     pub fn is_available(self) -> bool {
         match self {
-            RunningMode::Interp => true,
+            RunningMode::Interp => cfg!(feature = "wasm"),
             RunningMode::FastJit | RunningMode::MultiTierJit => {
                 cfg!(iwasm_jit)
             }
@@ -44,13 +72,13 @@ impl RunningMode {
             #[cfg(iwasm_jit)]
             RunningMode::FastJit => crate::compiler::jit::lazy_tier(),
             #[cfg(iwasm_jit)]
-            RunningMode::MultiTierJit => crate::compiler::jit::multi_tier(crate::interp::entry),
+            RunningMode::MultiTierJit => crate::compiler::jit::multi_tier(FIRST_TIER),
             // Interpreted functions stay callable from compiled code (an AOT module's).
-            #[cfg(iwasm_jit)]
-            _ => crate::compiler::jit::interpreted(crate::interp::entry),
-            #[cfg(not(iwasm_jit))]
+            #[cfg(iwasm_aot)]
+            _ => crate::compiler::interpreted(FIRST_TIER),
+            #[cfg(not(iwasm_aot))]
             _ => TierHooks {
-                entry: crate::interp::entry,
+                entry: FIRST_TIER,
                 native: core::ptr::null(),
                 compiled: core::ptr::null(),
                 promote: None,
@@ -98,9 +126,9 @@ pub fn compile_aot(
 
 /// Loads an AOT image's module (see [`compile_aot`]).
 pub(crate) fn load_aot(bytes: &[u8]) -> Result<crate::loader::ModuleInfo, crate::Error> {
-    #[cfg(iwasm_jit)]
+    #[cfg(iwasm_aot)]
     return crate::compiler::aot::load(bytes);
-    #[cfg(not(iwasm_jit))]
+    #[cfg(not(iwasm_aot))]
     return Err(crate::Error::Unsupported(alloc::format!(
         "this build cannot run AOT images ({} bytes)",
         bytes.len()

@@ -169,6 +169,7 @@ pub enum Error {
     Misuse(String),
 }
 
+#[cfg(feature = "wasm")]
 impl From<wasmparser::BinaryReaderError> for Error {
     fn from(e: wasmparser::BinaryReaderError) -> Error {
         Error::Load(e.message().into())

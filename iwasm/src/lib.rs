@@ -26,13 +26,17 @@
 //! the interpreter and the runtime need nothing else.
 
 #![cfg_attr(not(feature = "std"), no_std)]
+// Builds without `wasm` (AOT images only) leave out the interpreter and the JIT but share the
+// runtime with them; what only those use is unused there (and linked out).
+#![cfg_attr(not(feature = "wasm"), allow(dead_code, unused_imports, unused_macros))]
 #![warn(missing_docs)]
 
 extern crate alloc;
 
 mod aot_options;
-#[cfg(iwasm_jit)]
+#[cfg(iwasm_aot)]
 mod compiler;
+#[cfg(feature = "wasm")]
 mod control;
 mod engine;
 mod error;

@@ -25,6 +25,7 @@ pub enum ValType {
 
 impl ValType {
     /// Converts a wasmparser value type; `None` for types beyond wasm 2.0.
+    #[cfg(feature = "wasm")]
     pub(crate) fn from_wasmparser(ty: wasmparser::ValType) -> Option<ValType> {
         use wasmparser::ValType as W;
         Some(match ty {
@@ -39,6 +40,7 @@ impl ValType {
     }
 
     /// The wasmparser value type.
+    #[cfg(feature = "wasm")]
     #[cfg(iwasm_jit)]
     pub(crate) fn to_wasmparser(self) -> wasmparser::ValType {
         use wasmparser::ValType as W;

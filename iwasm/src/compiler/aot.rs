@@ -16,8 +16,11 @@ use serde::{Deserialize, Serialize};
 
 use super::helpers::COMPILED_RUNTIME;
 use super::isa::stubs;
+#[cfg(iwasm_jit)]
 use super::{compile_function, Bounds, Features, Settings};
-use crate::aot_options::{AotOptions, CpuFeature};
+#[cfg(iwasm_jit)]
+use crate::aot_options::AotOptions;
+use crate::aot_options::CpuFeature;
 use crate::error::Error;
 use crate::loader::{ModuleInfo, NativeCode};
 use crate::runtime::vmctx::EntryFn;
@@ -25,6 +28,7 @@ use crate::runtime::vmctx::EntryFn;
 /// The first bytes of every AOT image.
 pub const MAGIC: [u8; 4] = *b"\0aot";
 /// The format version this runtime writes.
+#[cfg(iwasm_jit)]
 pub const VERSION: u16 = 2;
 /// The format versions this runtime reads (an image of another version is refused with the
 /// range it supports). Version 1 was the first cut's, never released.
@@ -64,6 +68,7 @@ pub struct Target {
 
 impl Target {
     /// This machine, with `options`' bounds checks and CPU features.
+    #[cfg(iwasm_jit)]
     fn host(options: &AotOptions) -> Target {
         let mut cpu_features = options.cpu_features.clone();
         cpu_features.sort();
@@ -125,6 +130,7 @@ impl Target {
     }
 }
 
+#[cfg(iwasm_jit)]
 /// The payload of an image, as written (borrowing what it writes; the same fields as
 /// [`Image`], in the same order).
 #[derive(Serialize)]
@@ -162,6 +168,7 @@ struct Image<'a> {
     functions: Vec<(u32, u32)>,
 }
 
+#[cfg(iwasm_jit)]
 /// Compiles a validated module into an AOT image for this machine.
 pub(crate) fn compile(module: &ModuleInfo, options: &AotOptions) -> Result<Vec<u8>, Error> {
     let wasm = &module.bytes;
@@ -215,6 +222,7 @@ pub(crate) fn compile(module: &ModuleInfo, options: &AotOptions) -> Result<Vec<u
     Ok(bytes)
 }
 
+#[cfg(iwasm_jit)]
 fn too_large() -> Error {
     Error::Resource("module too large for an AOT image".into())
 }

@@ -9,39 +9,24 @@ use iwasm_platforms::memory::{flush_icache, Protection, Region};
 
 use super::{Bounds, FunctionCode, Settings};
 
-use super::helpers::COMPILED_RUNTIME;
 use super::isa::stubs;
 use crate::error::Trap;
 use crate::runtime::vmctx::{EntryFn, FuncRef, VMContext};
 use crate::runtime::{FuncKind, Store, TierHooks};
 
-/// Tier hooks for a store whose wasm functions start at `entry`, in which compiled code can
-/// call any function; with `tiered`, hot functions and loops are compiled.
-fn hooks(entry: EntryFn, tiered: bool) -> TierHooks {
-    TierHooks {
-        entry,
-        native: stubs::call_entry as *const u8,
-        compiled: &COMPILED_RUNTIME as *const _ as *const (),
-        promote: tiered.then_some(compile_into as crate::runtime::PromoteFn),
-        osr: tiered.then_some(run_from_loop as crate::runtime::OsrFn),
-    }
-}
-
 /// A store's tier hooks for functions compiled on their first call.
 pub(crate) fn lazy_tier() -> TierHooks {
-    hooks(lazy_entry, false)
-}
-
-/// A store's tier hooks for functions that run at `first_tier`'s entry (the interpreter)
-/// and are never compiled, but can be called from compiled code (AOT modules').
-pub(crate) fn interpreted(first_tier: EntryFn) -> TierHooks {
-    hooks(first_tier, false)
+    super::interpreted(lazy_entry)
 }
 
 /// A store's tier hooks for functions that start at `first_tier`'s entry (the interpreter)
 /// and are compiled when hot.
 pub(crate) fn multi_tier(first_tier: EntryFn) -> TierHooks {
-    hooks(first_tier, true)
+    TierHooks {
+        promote: Some(compile_into as crate::runtime::PromoteFn),
+        osr: Some(run_from_loop as crate::runtime::OsrFn),
+        ..super::interpreted(first_tier)
+    }
 }
 
 /// Compiles `func` with an entry at the start of loop `ordinal` and runs it from there with

@@ -2,27 +2,48 @@
 //! (`masm`), with a back end per ISA (`x64`), and the helpers compiled code calls. The JIT
 //! (`jit`) uses it today; the AOT compiler will too.
 
-#[cfg(target_arch = "x86_64")]
 pub(crate) mod aot;
+#[cfg(iwasm_jit)]
 mod codegen;
 pub(crate) mod helpers;
+#[cfg(iwasm_jit)]
 pub(crate) mod jit;
+#[cfg(iwasm_jit)]
 mod locals;
+#[cfg(iwasm_jit)]
 mod masm;
-#[cfg(test)]
+#[cfg(all(test, iwasm_jit))]
 mod tests;
-#[cfg(target_arch = "x86_64")]
 mod x64;
 
-#[cfg(target_arch = "x86_64")]
 use x64 as isa;
 
+#[cfg(iwasm_jit)]
 pub(crate) use masm::{Bounds, FunctionCode};
 
+#[cfg(iwasm_jit)]
 use crate::aot_options::CpuFeature;
+#[cfg(iwasm_jit)]
 use crate::error::Error;
+#[cfg(iwasm_jit)]
 use crate::loader::ModuleInfo;
+use crate::runtime::vmctx::EntryFn;
+use crate::runtime::TierHooks;
 
+/// A store's tier hooks for wasm functions that start at `first_tier`'s entry and are never
+/// compiled, but can be called from compiled code (an AOT module's): host functions and
+/// such functions are called through [`x64::stubs::call_entry`].
+pub(crate) fn interpreted(first_tier: EntryFn) -> TierHooks {
+    TierHooks {
+        entry: first_tier,
+        native: isa::stubs::call_entry as *const u8,
+        compiled: &helpers::COMPILED_RUNTIME as *const _ as *const (),
+        promote: None,
+        osr: None,
+    }
+}
+
+#[cfg(iwasm_jit)]
 /// What the code generator may assume about the machine running the code, and how much it
 /// optimises.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,6 +58,7 @@ pub(crate) struct Settings {
     pub opt_level: u8,
 }
 
+#[cfg(iwasm_jit)]
 impl Settings {
     /// The JIT's settings: this CPU's extensions, no extra optimisation.
     pub(crate) fn jit(bounds: Bounds) -> Settings {
@@ -48,10 +70,12 @@ impl Settings {
     }
 }
 
+#[cfg(iwasm_jit)]
 /// A set of [`CpuFeature`]s.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Features(u8);
 
+#[cfg(iwasm_jit)]
 impl Features {
     /// The features in `list`.
     pub(crate) fn of(list: &[CpuFeature]) -> Features {
@@ -69,6 +93,7 @@ impl Features {
     }
 }
 
+#[cfg(iwasm_jit)]
 /// Compiles function `func_index` of `module` to position-independent machine code for the
 /// host.
 pub(crate) fn compile_function(
@@ -81,6 +106,7 @@ pub(crate) fn compile_function(
         .ok_or_else(|| Error::Resource("the function entry was not generated".into()))
 }
 
+#[cfg(iwasm_jit)]
 /// Compiles every function body of `module` for the host (as the JIT would, all at once)
 /// and returns the machine code's total size in bytes: a measure of the code generator's
 /// speed and output size.
@@ -91,6 +117,7 @@ pub(crate) fn compile_all(module: &ModuleInfo, settings: Settings) -> Result<usi
     })
 }
 
+#[cfg(iwasm_jit)]
 /// Compiles function `func_index` of `module` entered at the start of its loop number
 /// `ordinal` (counting every `loop` operator of the body in order) with all its locals as
 /// arguments; `None` if that loop does not start on an empty operand stack.

@@ -1,22 +1,34 @@
 //! The fast interpreter: functions are translated on first call into a compact register-style
 //! code (`ops`, `translate`) and run by one dispatch loop (`exec`).
 
+//!
+//! `ops` (the op list, with each numeric operation's semantics), `float` and `cell` are the
+//! part compiled code's helpers share; the rest needs the `wasm` feature.
+
+mod cell;
+#[cfg(feature = "wasm")]
 mod cond;
+#[cfg(feature = "wasm")]
 mod exec;
 pub(crate) mod float;
 mod ops;
+#[cfg(feature = "wasm")]
 mod translate;
 
+#[cfg(feature = "wasm")]
 use alloc::boxed::Box;
 
-#[cfg(iwasm_jit)]
-pub(crate) use exec::cells::Cell;
+#[cfg(iwasm_aot)]
+pub(crate) use cell::Cell;
+#[cfg(feature = "wasm")]
 pub(crate) use exec::entry;
-#[cfg(iwasm_jit)]
+#[cfg(iwasm_aot)]
 pub(crate) use ops::for_each_op;
+#[cfg(feature = "wasm")]
 pub(crate) use ops::Instr;
 
 /// A function translated for the interpreter.
+#[cfg(feature = "wasm")]
 #[derive(Debug)]
 pub(crate) struct CompiledFunc {
     /// The instructions; execution starts at index 0.

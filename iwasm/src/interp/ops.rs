@@ -353,6 +353,7 @@ pub(crate) use for_each_op;
 /// Generates the [`Instr`] enum from the op list. Variant order (the opcodes) is: each family's
 /// ops, then that family's accumulator variants; `exec/handlers.rs` builds its table in the same
 /// order.
+#[cfg(feature = "wasm")]
 macro_rules! define_instr {
     ({}
      binary { $($bin:ident($ba:ty, $bb:ty) $([$binl:ident, $binr:ident])? = $bf:expr;)* }
@@ -473,7 +474,9 @@ macro_rules! define_instr {
     };
 }
 
+#[cfg(feature = "wasm")]
 for_each_op!(define_instr! {});
 
 // Keep instructions small: the dispatch loop streams through them.
+#[cfg(feature = "wasm")]
 const _: () = assert!(core::mem::size_of::<Instr>() <= 16);

@@ -1,6 +1,7 @@
 //! The loader: decodes and validates a binary module with `wasmparser`, once, into an owned
 //! [`Module`]. Function bodies stay in the original bytes and are translated lazily.
 
+#[cfg(feature = "wasm")]
 mod sections;
 
 use alloc::collections::BTreeMap;
@@ -152,6 +153,7 @@ impl ModuleInfo {
     }
 
     /// The body of defined function `index` (a function index, imports counted).
+    #[cfg(feature = "wasm")]
     pub fn body(&self, index: u32) -> wasmparser::FunctionBody<'_> {
         let range = self.bodies[index as usize - self.num_imported_funcs].clone();
         let offset = range.start as u64;
@@ -175,6 +177,7 @@ pub struct Module {
 }
 
 /// The wasm features this runtime executes: WebAssembly 2.0 without SIMD.
+#[cfg(feature = "wasm")]
 pub(crate) fn supported_features() -> wasmparser::WasmFeatures {
     wasmparser::WasmFeatures::WASM2.difference(wasmparser::WasmFeatures::SIMD)
 }
@@ -191,11 +194,20 @@ impl Module {
                 info: Arc::new(info),
             });
         }
-        validate(bytes)?;
-        let info = sections::decode(bytes)?;
-        Ok(Module {
-            info: Arc::new(info),
-        })
+        #[cfg(feature = "wasm")]
+        return {
+            validate(bytes)?;
+            let info = sections::decode(bytes)?;
+            Ok(Module {
+                info: Arc::new(info),
+            })
+        };
+        #[cfg(not(feature = "wasm"))]
+        return Err(Error::Unsupported(alloc::format!(
+            "this build of iwasm runs AOT images only; {} bytes with no AOT magic given (build \
+             with the `wasm` feature for WebAssembly binaries)",
+            bytes.len()
+        )));
     }
 
     /// The names of the module's exports.
@@ -212,6 +224,7 @@ impl Module {
     }
 }
 
+#[cfg(feature = "wasm")]
 /// Validates with the supported feature set. A module that fails only because it uses a
 /// proposal beyond what this runtime executes is unsupported, not invalid: it validates with
 /// every proposal enabled, or (for proposals wasmparser is built without, like SIMD)
@@ -233,7 +246,7 @@ fn validate(bytes: &[u8]) -> Result<(), Error> {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "wasm"))]
 mod tests {
     use super::*;
 

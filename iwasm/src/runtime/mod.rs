@@ -24,7 +24,11 @@ pub use func::{Caller, HostFunc, IntoFunc, WasmType};
 pub(crate) use handles::Handle;
 pub use handles::{Func, Global, Instance, Memory, Table};
 pub use linker::Linker;
-pub(crate) use memory::{zeroed_vec, MemoryInst, RESERVATION as MEMORY_RESERVATION};
+#[cfg(feature = "wasm")]
+pub(crate) use memory::zeroed_vec;
+pub(crate) use memory::MemoryInst;
+#[cfg(iwasm_aot)]
+pub(crate) use memory::RESERVATION as MEMORY_RESERVATION;
 pub(crate) use table::TableInst;
 
 use crate::error::{Error, Trap};

@@ -189,7 +189,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, ArgErr
                 };
                 if !mode.is_available() {
                     return Err(invalid(format!(
-                        "mode {name} is not available on this platform"
+                        "mode {name} is not available in this build (platform or features)"
                     )));
                 }
                 opts.mode = mode;
