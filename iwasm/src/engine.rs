@@ -92,6 +92,7 @@ impl RunningMode {
 /// if every function were called, and returns `(wasm code bytes, machine code bytes)`: for
 /// measuring compile speed and code size. `Error::Unsupported` where this build has no JIT.
 pub fn compile_all_functions(module: &crate::Module) -> Result<(usize, usize), crate::Error> {
+    refuse_compiled(module)?;
     let wasm_code: usize = module.info.bodies.iter().map(|b| b.len()).sum();
     #[cfg(iwasm_jit)]
     return Ok((
@@ -114,6 +115,7 @@ pub fn compile_aot(
     module: &crate::Module,
     options: &crate::AotOptions,
 ) -> Result<alloc::vec::Vec<u8>, crate::Error> {
+    refuse_compiled(module)?;
     #[cfg(iwasm_jit)]
     return crate::compiler::aot::compile(&module.info, options);
     #[cfg(not(iwasm_jit))]
@@ -122,6 +124,16 @@ pub fn compile_aot(
         module.info.funcs.len(),
         options.opt_level
     )));
+}
+
+/// Refuses a module that came from an AOT image: it has no wasm code left to compile.
+fn refuse_compiled(module: &crate::Module) -> Result<(), crate::Error> {
+    match module.info.native {
+        Some(_) => Err(crate::Error::Unsupported(
+            "the module came from an AOT image: it is compiled already".into(),
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Loads an AOT image's module (see [`compile_aot`]).

@@ -238,3 +238,16 @@ fn inlined_calls_behave_like_calls() {
               (call $div (i32.const 1000) (i32.sub (local.get $x) (i32.const 3)))))))"#;
     agrees_at_every_level(wat, "run", &[-5, 0, 1, 2, 3, 4, 9, 100, i32::MIN, i32::MAX]);
 }
+
+#[test]
+fn an_image_is_not_compiled_again() {
+    let module = Module::new(&image()).unwrap();
+    assert!(matches!(
+        compile_aot(&module, &AotOptions::default()),
+        Err(Error::Unsupported(_))
+    ));
+    assert!(matches!(
+        iwasm::compile_all_functions(&module),
+        Err(Error::Unsupported(_))
+    ));
+}

@@ -207,7 +207,7 @@ pub(crate) fn compile(module: &ModuleInfo, options: &AotOptions) -> Result<Vec<u
         target: &target,
         opt_level: options.opt_level,
         source_hash: xxhash_rust::xxh3::xxh3_64(wasm),
-        module,
+        module: &module.without_code(),
         code: &code,
         functions: &functions,
     };

@@ -84,7 +84,7 @@ pub(crate) struct DataSegment {
 #[derive(Debug, Default)]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub(crate) struct ModuleInfo {
-    /// The module's binary (AOT images keep it for data segments and names).
+    /// The module's binary; for a module from an AOT image, only its data segments' bytes.
     #[cfg_attr(feature = "std", serde(deserialize_with = "bytes_from_borrowed"))]
     pub bytes: Vec<u8>,
     pub types: Vec<FuncType>,
@@ -158,6 +158,46 @@ impl ModuleInfo {
         let range = self.bodies[index as usize - self.num_imported_funcs].clone();
         let offset = range.start as u64;
         wasmparser::FunctionBody::new(wasmparser::BinaryReader::new(&self.bytes[range], offset))
+    }
+
+    /// The metadata without the function bodies, as an AOT image carries it: `bytes` holds
+    /// only the data segments' contents (their ranges re-based), `bodies` is empty.
+    #[cfg(iwasm_jit)]
+    pub fn without_code(&self) -> ModuleInfo {
+        let mut bytes = Vec::new();
+        let data = self
+            .data
+            .iter()
+            .map(|segment| {
+                let start = bytes.len();
+                bytes.extend_from_slice(&self.bytes[segment.bytes.clone()]);
+                DataSegment {
+                    active: segment.active,
+                    bytes: start..bytes.len(),
+                }
+            })
+            .collect();
+        ModuleInfo {
+            bytes,
+            types: self.types.clone(),
+            imports: self.imports.clone(),
+            funcs: self.funcs.clone(),
+            num_imported_funcs: self.num_imported_funcs,
+            tables: self.tables.clone(),
+            num_imported_tables: self.num_imported_tables,
+            memories: self.memories.clone(),
+            num_imported_memories: self.num_imported_memories,
+            globals: self.globals.clone(),
+            num_imported_globals: self.num_imported_globals,
+            global_inits: self.global_inits.clone(),
+            exports: self.exports.clone(),
+            start: self.start,
+            elements: self.elements.clone(),
+            data,
+            bodies: Vec::new(),
+            func_names: self.func_names.clone(),
+            native: None,
+        }
     }
 
     /// A printable name for function `index`: from the name section, else `$f<index>`.
