@@ -14,6 +14,8 @@
 // A bin's crate root looks for modules beside itself, so point into bench/.
 #[path = "bench/iwasm_runner.rs"]
 mod iwasm_runner;
+#[path = "bench/load.rs"]
+mod load;
 #[path = "bench/measure.rs"]
 mod measure;
 #[path = "bench/programs.rs"]
@@ -50,6 +52,8 @@ struct Options {
     runs: Option<usize>,
     /// `--compile FILE...`: measure the JIT's compile speed on these modules instead.
     compile: Vec<String>,
+    /// `--load FILE...`: measure loading and instantiating these modules or AOT images.
+    load: Vec<String>,
     /// `--explicit-bounds`: the JIT compares every memory access with the memory's length
     /// instead of relying on guard pages.
     explicit_bounds: bool,
@@ -58,7 +62,7 @@ struct Options {
 }
 
 const USAGE: &str = "usage: bench [--filter NAME] [--quick] [--runs N] [--explicit-bounds] \
-                     [--opt-level N] | bench --compile FILE.wasm...";
+                     [--opt-level N] | bench --compile FILE.wasm... | bench --load FILE...";
 
 fn parse_options() -> Result<Options, String> {
     let mut options = Options {
@@ -66,6 +70,7 @@ fn parse_options() -> Result<Options, String> {
         quick: false,
         runs: None,
         compile: Vec::new(),
+        load: Vec::new(),
         explicit_bounds: false,
         opt_level: 3,
     };
@@ -80,6 +85,7 @@ fn parse_options() -> Result<Options, String> {
                 options.runs = Some(usize::max(n, 1));
             }
             "--compile" => options.compile.extend(args.by_ref()),
+            "--load" => options.load.extend(args.by_ref()),
             "--explicit-bounds" => options.explicit_bounds = true,
             "--opt-level" => {
                 let n = args.next().ok_or("--opt-level needs a number")?;
@@ -139,6 +145,9 @@ fn main() -> ExitCode {
     };
     if !options.compile.is_empty() {
         return compile_speed(&options.compile);
+    }
+    if !options.load.is_empty() {
+        return load::run(&options.load);
     }
     let policy = run_policy(&options);
     let runs_note = match options.runs {
