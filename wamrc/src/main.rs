@@ -43,6 +43,8 @@ fn compile(options: &Options) -> Result<(), String> {
     let input = &options.input;
     let wasm = std::fs::read(input).map_err(|e| format!("cannot read {}: {e}", input.display()))?;
     let module = iwasm::Module::new(&wasm).map_err(|e| format!("{}: {e}", input.display()))?;
+    check_disabled_features(&wasm, &options.disabled)
+        .map_err(|e| format!("{}: {e}", input.display()))?;
     let start = std::time::Instant::now();
     let image = iwasm::compile_aot(&module, &options.aot)
         .map_err(|e| format!("{}: {e}", input.display()))?;
@@ -66,6 +68,29 @@ fn compile(options: &Options) -> Result<(), String> {
         return write_atomically(&options.output, &bytes);
     }
     write_atomically(&options.output, &image)
+}
+
+/// Refuses a module that uses a feature a `--disable-*` flag turned off.
+fn check_disabled_features(wasm: &[u8], disabled: &[options::Disabled]) -> Result<(), String> {
+    if disabled.is_empty() {
+        return Ok(());
+    }
+    let mut features = wasmparser::WasmFeatures::WASM2;
+    for flag in disabled {
+        features.remove(flag.features());
+    }
+    let mut validator = wasmparser::Validator::new_with_features(features);
+    match validator.validate_all(wasm) {
+        Ok(_) => Ok(()),
+        Err(e) => {
+            let flags: Vec<&str> = disabled.iter().map(|d| d.flag()).collect();
+            Err(format!(
+                "not valid with {}: {}",
+                flags.join(" "),
+                e.message()
+            ))
+        }
+    }
 }
 
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {

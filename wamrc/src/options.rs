@@ -31,7 +31,50 @@ pub struct Options {
     pub object: bool,
     /// `--opt-level`, `--bounds-checks`, `--cpu`, `--cpu-features`.
     pub aot: AotOptions,
+    /// Wasm features turned off (`--disable-bulk-memory`, `--disable-ref-types`): a module
+    /// using them is refused.
+    pub disabled: Vec<Disabled>,
 }
+
+/// A wasm feature WAMR's `--disable-*` flags turn off.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Disabled {
+    /// `--disable-bulk-memory`.
+    BulkMemory,
+    /// `--disable-ref-types`.
+    ReferenceTypes,
+}
+
+impl Disabled {
+    /// The flag's name.
+    pub fn flag(self) -> &'static str {
+        match self {
+            Disabled::BulkMemory => "--disable-bulk-memory",
+            Disabled::ReferenceTypes => "--disable-ref-types",
+        }
+    }
+
+    /// The wasmparser features the flag turns off.
+    pub fn features(self) -> wasmparser::WasmFeatures {
+        match self {
+            Disabled::BulkMemory => wasmparser::WasmFeatures::BULK_MEMORY,
+            Disabled::ReferenceTypes => wasmparser::WasmFeatures::REFERENCE_TYPES,
+        }
+    }
+}
+
+/// WAMR's `--enable-*` flags for proposals beyond what this runtime runs (WebAssembly 2.0
+/// without SIMD).
+const UNSUPPORTED_ENABLES: &[&str] = &[
+    "--enable-multi-thread",
+    "--enable-tail-call",
+    "--enable-gc",
+    "--enable-exce-handling",
+    "--enable-memory64",
+    "--enable-multi-memory",
+    "--enable-shared-heap",
+    "--enable-extended-const",
+];
 
 /// The usage text.
 pub const USAGE: &str = "\
@@ -48,7 +91,13 @@ Usage: wamrc [options] -o output_file wasm_file
                            the runtime's guard pages (64-bit hosts)
   --format=<aot|object>    Output: an AOT image (default), or an ELF relocatable
                            holding it (symbols <name>_aot and <name>_aot_len)
+  --disable-bulk-memory    Refuse modules using bulk memory operations
+  --disable-ref-types      Refuse modules using reference types
   --disable-simd           Accepted: SIMD is not supported anyway
+  --disable-aux-stack-check  Accepted: the native stack is always checked
+  --enable-dump-call-stack Accepted: traps always print the wasm backtrace
+  (--enable-multi-thread, --enable-tail-call, --enable-gc, ... are refused:
+   this runtime runs WebAssembly 2.0 without SIMD)
   -v                       Report sizes and compile time
   --version                Show the version
   -h, --help               Show this help
@@ -66,6 +115,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
     let mut args = args.into_iter();
     let (mut input, mut output, mut verbose, mut object) = (None, None, false, false);
     let mut aot = AotOptions::default();
+    let mut disabled = Vec::new();
     while let Some(arg) = args.next() {
         let text = arg
             .to_str()
@@ -110,7 +160,15 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
             ("--format", Some(other)) => {
                 return Err(format!("unknown output format {other} (aot or object)"))
             }
-            ("--disable-simd", None) => {}
+            ("--disable-simd" | "--disable-aux-stack-check" | "--enable-dump-call-stack", None) => {
+            }
+            ("--disable-bulk-memory", None) => disabled.push(Disabled::BulkMemory),
+            ("--disable-ref-types", None) => disabled.push(Disabled::ReferenceTypes),
+            (flag, None) if UNSUPPORTED_ENABLES.contains(&flag) => {
+                return Err(format!(
+                    "{flag}: not supported (this runtime runs WebAssembly 2.0 without SIMD)"
+                ))
+            }
             _ if name.starts_with('-') => return Err(format!("unknown option {text}")),
             _ => {
                 if input.replace(PathBuf::from(&arg)).is_some() {
@@ -125,6 +183,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
         verbose,
         object,
         aot,
+        disabled,
     }))
 }
 
@@ -181,6 +240,7 @@ mod tests {
                     bounds_checks: true,
                     ..AotOptions::default()
                 },
+                disabled: Vec::new(),
             }))
         );
         let command = parse_strs(&["--cpu-features=+popcnt,+lzcnt,-popcnt", "--opt-level=1"]);
@@ -199,6 +259,7 @@ mod tests {
             &["--format=elf", "-o", "o", "i"],
             &["--bounds-checks=2", "-o", "o", "i"],
             &["--cpu-features=+sse9", "-o", "o", "i"],
+            &["--enable-tail-call", "-o", "o", "i"],
             &["-o", "o"],
             &["i"],
             &["-o", "o", "i", "j"],

@@ -75,3 +75,23 @@ fn bad_input_is_one_line_and_leaves_nothing_behind() {
     assert_eq!(out.status.code(), Some(1));
     assert!(!aot.exists());
 }
+
+#[test]
+fn disabled_features_refuse_modules_that_use_them() {
+    let wasm = scratch("fill.wasm");
+    let wat = r#"(module (memory 1) (func (export "f")
+        (memory.fill (i32.const 0) (i32.const 0) (i32.const 1))))"#;
+    std::fs::write(&wasm, wat::parse_str(wat).unwrap()).unwrap();
+    let aot = scratch("fill.aot");
+    let _ = std::fs::remove_file(&aot);
+    let (wasm, out_path) = (wasm.to_str().unwrap(), aot.to_str().unwrap());
+    let out = wamrc(&["--disable-bulk-memory", "-o", out_path, wasm]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("--disable-bulk-memory"), "{err}");
+    assert!(!aot.exists());
+    let out = wamrc(&["--disable-ref-types", "-o", out_path, wasm]);
+    assert!(out.status.success());
+    let out = wamrc(&["--enable-tail-call", "-o", out_path, wasm]);
+    assert_eq!(out.status.code(), Some(1));
+}

@@ -721,3 +721,27 @@ fn official_suite_rust_cases_pass() {
 fn official_suite_c_cases_pass() {
     assert_cases_pass(&programs().c_suite, |_| "");
 }
+
+/// `program` compiled ahead of time (as `wamrc` does, default options) into an image beside
+/// it.
+fn aot_image(program: &Path) -> PathBuf {
+    let wasm = std::fs::read(program).expect("read the program");
+    let module = iwasm::Module::new(&wasm).expect("a valid module");
+    let image = iwasm::compile_aot(&module, &iwasm::AotOptions::default()).expect("compiles");
+    let path = program.with_extension("aot");
+    std::fs::write(&path, image).expect("write the image");
+    path
+}
+
+#[test]
+fn official_suite_rust_cases_pass_from_aot_images() {
+    assert_cases_pass(&aot_image(&programs().rust_suite), |name| match name {
+        "unicode_output" => "Héllo, wörld! 你好 ∑ 🎉\n",
+        _ => "",
+    });
+}
+
+#[test]
+fn official_suite_c_cases_pass_from_aot_images() {
+    assert_cases_pass(&aot_image(&programs().c_suite), |_| "");
+}
