@@ -1215,13 +1215,19 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
     }
 
     /// Swaps the top two values when the top one is in a register the result may reuse and
-    /// the other is a local or a constant (for commutative operations: the result then needs
-    /// no new register). Values in their own slots stay where they are.
+    /// the other is a constant or a local in a register (for commutative operations: the
+    /// result then needs no new register). Values in slots stay where they are: a local in a
+    /// slot read as a 32-bit memory operand right after a 64-bit store of it would miss the
+    /// CPU's fast store-to-load forwarding, and loop counters live that way.
     fn put_temporary_first(&mut self) {
         let len = self.stack.len();
         let temporary =
             matches!(self.stack[len - 1], Entry::Reg(reg) if !self.is_local_register(reg));
-        let movable = matches!(self.stack[len - 2], Entry::Local(_) | Entry::Const(_));
+        let movable = match self.stack[len - 2] {
+            Entry::Const(_) => true,
+            Entry::Local(local) => matches!(self.local(local), Operand::Reg(_)),
+            Entry::Slot | Entry::Reg(_) => false,
+        };
         if temporary && movable {
             self.stack.swap(len - 2, len - 1);
         }
