@@ -70,8 +70,8 @@ pub fn config(opts: &Options) -> Config {
 /// Runs the module: its `_start`, or the `-f` function with the command-line arguments.
 /// Returns the exit status: the guest's `proc_exit` code, else 0.
 pub fn run(opts: &Options) -> Result<i32, Failure> {
-    let bytes = read_module(&opts.file)?;
-    let module = Module::new(&bytes)
+    // The file's bytes are not needed once loaded (the module keeps what it uses).
+    let module = Module::new(&read_module(&opts.file)?)
         .map_err(|e| Failure::Message(format!("{}: {e}", opts.file.display())))?;
     let mut store = Store::with_mode(config(opts), opts.mode);
     let mut linker = Linker::new();
