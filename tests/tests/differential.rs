@@ -140,20 +140,22 @@ mod on_iwasm {
 
     /// Calls every export, each on a fresh instance (so every call starts from the same state
     /// and fuel); `None` if instantiation traps.
-    /// With `aot`, the module runs from an AOT image compiled from it and loaded back.
+    /// With `aot`, the module runs from an AOT image compiled from it with those options and
+    /// loaded back.
     pub fn run(
         wasm: &[u8],
         mode: RunningMode,
-        aot: bool,
+        aot: Option<&iwasm::AotOptions>,
         set: u64,
     ) -> Option<Vec<(String, Outcome, Snapshot)>> {
         let module = Module::new(wasm).expect("iwasm accepts every valid wasm 2.0 module");
-        let module = if aot {
-            let image = iwasm::compile_aot(&module, &iwasm::AotOptions::default())
-                .expect("every valid module compiles");
-            Module::new(&image).expect("an image loads")
-        } else {
-            module
+        let module = match aot {
+            Some(options) => {
+                let image =
+                    iwasm::compile_aot(&module, options).expect("every valid module compiles");
+                Module::new(&image).expect("an image loads")
+            }
+            None => module,
         };
         let instantiate = |store: &mut Store| Linker::new().instantiate(store, &module).ok();
         let names: Vec<String> = {
@@ -351,7 +353,7 @@ fn random_modules_agree_across_tiers_and_with_wasmi() {
             std::fs::write(format!("/tmp/diff-{seed}.wasm"), &wasm).unwrap();
         }
         for set in 0..ARG_SETS {
-            let interp = on_iwasm::run(&wasm, iwasm::RunningMode::Interp, false, set);
+            let interp = on_iwasm::run(&wasm, iwasm::RunningMode::Interp, None, set);
             // The oracle has bugs of its own (wasmi 2.0.0 panics translating some
             // `i32.store16`): such a module is compared across iwasm's tiers only.
             let wasmi = match std::panic::catch_unwind(|| on_wasmi::run(&wasm, set)) {
@@ -369,20 +371,26 @@ fn random_modules_agree_across_tiers_and_with_wasmi() {
                 );
             }
             if test_jit {
-                let compiled = on_iwasm::run(&wasm, jit, false, set);
+                let compiled = on_iwasm::run(&wasm, jit, None, set);
                 assert_eq!(
                     interp, compiled,
                     "seed {seed} args {set}: JIT differs from interpreter"
                 );
-                let tiered = on_iwasm::run(&wasm, iwasm::RunningMode::MultiTierJit, false, set);
+                let tiered = on_iwasm::run(&wasm, iwasm::RunningMode::MultiTierJit, None, set);
                 assert_eq!(
                     interp, tiered,
                     "seed {seed} args {set}: multi-tier differs from interpreter"
                 );
-                let aot = on_iwasm::run(&wasm, iwasm::RunningMode::Interp, true, set);
+                // Every opt level, with guard pages and with bounds checks, in turn.
+                let options = iwasm::AotOptions {
+                    opt_level: (seed % 4) as u8,
+                    bounds_checks: seed % 8 >= 4,
+                    ..iwasm::AotOptions::default()
+                };
+                let aot = on_iwasm::run(&wasm, iwasm::RunningMode::Interp, Some(&options), set);
                 assert_eq!(
                     interp, aot,
-                    "seed {seed} args {set}: AOT differs from interpreter"
+                    "seed {seed} args {set}: AOT ({options:?}) differs from interpreter"
                 );
             }
             let (Some(ours), Some(Some(theirs))) = (interp, wasmi) else {
