@@ -251,3 +251,29 @@ fn an_image_is_not_compiled_again() {
         Err(Error::Unsupported(_))
     ));
 }
+
+#[test]
+fn images_name_the_wasm_features_they_use_and_unknown_ones_are_refused() {
+    let wat = r#"(module (func (export "f") (param i32) (result i32)
+        (i32.extend8_s (local.get 0))))"#;
+    let module = Module::new(&wat::parse_str(wat).unwrap()).unwrap();
+    let mut image = compile_aot(&module, &AotOptions::default()).unwrap();
+    let name = b"sign-extension";
+    let at = image
+        .windows(name.len())
+        .position(|w| w == name)
+        .expect("the image names the feature");
+    assert!(Module::new(&image).is_ok());
+    // The same image needing a feature this runtime does not know (integrity hash redone).
+    image[at + name.len() - 1] = b'X';
+    let body = image.len() - 8;
+    let hash = xxhash_rust::xxh3::xxh3_64(&image[..body]);
+    image[body..].copy_from_slice(&hash.to_le_bytes());
+    match Module::new(&image) {
+        Err(Error::Unsupported(message)) => assert_eq!(
+            message,
+            "the AOT image uses wasm feature sign-extensioX, which this runtime does not run"
+        ),
+        other => panic!("{other:?}"),
+    }
+}

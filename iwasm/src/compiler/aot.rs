@@ -14,6 +14,9 @@ use iwasm_platforms::faults::FaultHandler;
 use iwasm_platforms::memory::{flush_icache, Protection, Region};
 use serde::{Deserialize, Serialize};
 
+use super::features;
+#[cfg(iwasm_jit)]
+use super::features::WasmFeatures;
 use super::helpers::COMPILED_RUNTIME;
 use super::isa::stubs;
 #[cfg(iwasm_jit)]
@@ -136,6 +139,7 @@ impl Target {
 #[derive(Serialize)]
 struct ImageOut<'a> {
     target: &'a Target,
+    wasm_features: Vec<String>,
     opt_level: u8,
     source_hash: u64,
     module: &'a ModuleInfo,
@@ -147,6 +151,8 @@ struct ImageOut<'a> {
 #[derive(Deserialize)]
 struct Image<'a> {
     target: Target,
+    /// The wasm features (proposals) the module uses, by name (see `features::SUPPORTED`).
+    wasm_features: Vec<String>,
     /// The `--opt-level` the image was compiled at.
     #[allow(
         dead_code,
@@ -185,8 +191,10 @@ pub(crate) fn compile(module: &ModuleInfo, options: &AotOptions) -> Result<Vec<u
     let mut functions = Vec::new();
     let mut direct_entries = Vec::new();
     let mut direct_calls = Vec::new();
+    let mut wasm_features = WasmFeatures::of_module(module);
     for index in module.num_imported_funcs as u32..module.funcs.len() as u32 {
         let function = compile_function(module, index, settings)?;
+        wasm_features = wasm_features.union(function.features);
         // Functions start 16-byte aligned.
         code.resize(code.len().next_multiple_of(16), 0xcc);
         let offset = u32::try_from(code.len()).map_err(|_| too_large())?;
@@ -205,6 +213,7 @@ pub(crate) fn compile(module: &ModuleInfo, options: &AotOptions) -> Result<Vec<u
     }
     let image = ImageOut {
         target: &target,
+        wasm_features: wasm_features.names(),
         opt_level: options.opt_level,
         source_hash: xxhash_rust::xxh3::xxh3_64(wasm),
         module: &module.without_code(),
@@ -255,6 +264,12 @@ pub(crate) fn load(bytes: &[u8]) -> Result<ModuleInfo, Error> {
         postcard::from_bytes(&body[HEADER..]).map_err(|e| bad(&alloc::format!("{e}")))?;
     if let Some(mismatch) = image.target.mismatch() {
         return Err(Error::Unsupported(mismatch));
+    }
+    let unknown = (image.wasm_features.iter()).find(|f| !features::SUPPORTED.contains(&f.as_str()));
+    if let Some(feature) = unknown {
+        return Err(Error::Unsupported(alloc::format!(
+            "the AOT image uses wasm feature {feature}, which this runtime does not run"
+        )));
     }
     check_metadata(&image).map_err(|why| bad(&why))?;
     let guard_pages = matches!(image.target.bounds, BoundsChecks::GuardPages { .. });

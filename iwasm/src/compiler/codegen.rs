@@ -8,6 +8,7 @@ use alloc::vec::Vec;
 
 use wasmparser::{BlockType, MemArg, Operator, ValType};
 
+use super::features::WasmFeatures;
 use super::helpers::NumericHelper;
 use super::locals::{self, LocalRegisters};
 use super::masm::{
@@ -160,6 +161,7 @@ pub(crate) fn compile<M: MacroAssembler>(
         result_gpr: None,
         result_fpr: None,
         loops_seen: 0,
+        features: WasmFeatures::default(),
         inlined: None,
     };
     gen.result_gpr = gen.free_gprs.first().map(|r| Reg::Gpr(*r));
@@ -196,7 +198,10 @@ pub(crate) fn compile<M: MacroAssembler>(
         return Ok(None);
     }
     let slots = gen.max_slots;
-    gen.masm.finish(slots).map(Some)
+    let features = gen.features;
+    let mut code = gen.masm.finish(slots)?;
+    code.features = features;
+    Ok(Some(code))
 }
 
 /// The extra entry of a function compiled to start at a loop.
@@ -240,6 +245,8 @@ struct CodeGen<'m, M: MacroAssembler> {
     result_fpr: Option<Reg>,
     /// `loop` operators of the function's own body seen so far.
     loops_seen: u32,
+    /// The wasm features of the operators read so far.
+    features: WasmFeatures,
     /// While a callee's body is compiled inline: its control frame (which its `return`s
     /// branch to) and the slot its local 0 lives in (its locals are the operand-stack slots
     /// its arguments were in, then its other locals; a local index plus this base names
@@ -267,6 +274,7 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
     ) -> Result<(), Error> {
         while !reader.eof() {
             let op = reader.read()?;
+            self.features = self.features.union(WasmFeatures::of_operator(&op));
             if matches!(op, Operator::Loop { .. }) && self.inlined.is_none() {
                 self.loop_ordinal = self.loops_seen;
                 self.loops_seen += 1;
@@ -276,6 +284,7 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
                 if !ahead.eof() {
                     let next = ahead.read()?;
                     if matches!(next, Operator::BrIf { .. } | Operator::If { .. }) {
+                        self.features = self.features.union(WasmFeatures::of_operator(&next));
                         reader = ahead;
                         self.compare_and_branch(cmp, next);
                         continue;

@@ -166,6 +166,8 @@ pub(crate) struct FunctionCode {
     /// The function's direct calls, to be linked: the offset of each call's 32-bit
     /// PC-relative displacement, and the callee's function index.
     pub direct_calls: alloc::vec::Vec<(u32, u32)>,
+    /// The wasm features the function's operators use (set by the code generator).
+    pub features: super::features::WasmFeatures,
 }
 
 /// How a call finds its callee.

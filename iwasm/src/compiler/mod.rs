@@ -5,6 +5,7 @@
 pub(crate) mod aot;
 #[cfg(iwasm_jit)]
 mod codegen;
+pub(crate) mod features;
 pub(crate) mod helpers;
 #[cfg(iwasm_jit)]
 pub(crate) mod jit;

@@ -53,6 +53,7 @@ impl MacroAssembler for Recorder {
             code: text.into_bytes(),
             direct_entry: 0,
             direct_calls: Vec::new(),
+            features: Default::default(),
         })
     }
     fn copy(&mut self, src: Operand, dst: Slot) {

@@ -468,6 +468,7 @@ impl MacroAssembler for X64Masm {
             code,
             direct_entry: self.direct_entry as u32,
             direct_calls: self.direct_calls,
+            features: Default::default(),
         })
     }
 
