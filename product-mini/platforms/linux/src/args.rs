@@ -88,6 +88,8 @@ pub fn usage(default_stack_bytes: usize) -> String {
     format!(
         "\
 Usage: iwasm [-options] wasm_file [args...]
+  wasm_file is a WebAssembly binary or an AOT image from wamrc (told apart by
+  their magic); an AOT image runs its compiled code whatever the mode below
 options:
   -f|--function name       Specify a function name of the module to run rather
                            than _start; args are its parameters
