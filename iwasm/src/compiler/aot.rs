@@ -25,7 +25,7 @@ use super::{compile_function, Bounds, Features, Settings};
 use crate::aot_options::AotOptions;
 use crate::aot_options::CpuFeature;
 use crate::error::Error;
-use crate::loader::{ModuleInfo, NativeCode};
+use crate::loader::{check, ModuleInfo, NativeCode};
 use crate::runtime::vmctx::EntryFn;
 
 /// The first bytes of every AOT image.
@@ -279,46 +279,26 @@ pub(crate) fn load(bytes: &[u8]) -> Result<ModuleInfo, Error> {
     Ok(module)
 }
 
-/// Checks that every index and range of the image's metadata is in bounds, so a
-/// well-hashed but inconsistent image is an error, not a panic.
+/// Checks that the image's code ranges match its functions and that every index and range
+/// of its metadata is in bounds, so a well-hashed but inconsistent image is an error, not a
+/// panic.
 fn check_metadata(image: &Image<'_>) -> Result<(), String> {
     let m = &image.module;
-    let defined = m
-        .funcs
-        .len()
-        .checked_sub(m.num_imported_funcs)
-        .ok_or("import counts")?;
-    let in_range = |r: &core::ops::Range<usize>| r.start <= r.end && r.end <= m.bytes.len();
-    let checks = [
-        (
-            m.funcs.iter().all(|t| (*t as usize) < m.types.len()),
-            "function types",
-        ),
-        (image.functions.len() == defined, "function count"),
-        (
-            image.functions.iter().all(|(o, l)| {
-                (*o as usize)
-                    .checked_add(*l as usize)
-                    .is_some_and(|e| e <= image.code.len())
-            }),
-            "code ranges",
-        ),
-        (m.num_imported_tables <= m.tables.len(), "table counts"),
-        (m.num_imported_memories <= m.memories.len(), "memory counts"),
-        (m.num_imported_globals <= m.globals.len(), "global counts"),
-        (
-            m.global_inits.len() == m.globals.len() - m.num_imported_globals,
-            "global initialisers",
-        ),
-        (m.data.iter().all(|d| in_range(&d.bytes)), "data segments"),
-        (m.bodies.iter().all(in_range), "function bodies"),
-        (
-            m.start.is_none_or(|s| (s as usize) < m.funcs.len()),
-            "start function",
-        ),
-    ];
-    match checks.iter().find(|(ok, _)| !ok) {
-        Some((_, what)) => Err(alloc::format!("inconsistent {what}")),
+    let defined = m.funcs.len().checked_sub(m.num_imported_funcs);
+    let code_ranges = image.functions.iter().all(|(offset, len)| {
+        (*offset as usize)
+            .checked_add(*len as usize)
+            .is_some_and(|end| end <= image.code.len())
+    });
+    let inconsistency = if defined != Some(image.functions.len()) {
+        Some("function count")
+    } else if !code_ranges {
+        Some("code ranges")
+    } else {
+        check::inconsistency(m)
+    };
+    match inconsistency {
+        Some(what) => Err(alloc::format!("inconsistent {what}")),
         None => Ok(()),
     }
 }

@@ -1,6 +1,8 @@
 //! The loader: decodes and validates a binary module with `wasmparser`, once, into an owned
 //! [`Module`]. Function bodies stay in the original bytes and are translated lazily.
 
+#[cfg(iwasm_aot)]
+pub(crate) mod check;
 #[cfg(feature = "wasm")]
 mod sections;
 
