@@ -259,11 +259,19 @@ impl X64Masm {
         }
     }
 
-    /// `rcx` = the effective address `addr + offset`; traps unless `bytes` bytes from there
-    /// lie within memory 0 (with guard pages: the access itself faults).
-    fn effective_address(&mut self, addr: Operand, offset: u64, bytes: u8) {
+    /// `rcx` plus the returned displacement = the effective address `addr + offset`; traps
+    /// unless `bytes` bytes from there lie within memory 0 (with guard pages: the access
+    /// itself faults).
+    fn effective_address(&mut self, addr: Operand, offset: u64, bytes: u8) -> i32 {
+        let guarded = self.settings.bounds == Bounds::GuardPages;
         match addr {
             Operand::Imm(a) => self.mov_imm(RCX, (a as u32 as u64) + offset),
+            // With guard pages the offset goes into the access's displacement: any 32-bit
+            // index plus an offset below 2 GiB stays inside the reservation.
+            addr if guarded && offset <= i32::MAX as u64 => {
+                self.index_to_ecx(addr);
+                return offset as i32;
+            }
             addr => {
                 self.index_to_ecx(addr);
                 if offset > 0 {
@@ -275,8 +283,8 @@ impl X64Masm {
                 }
             }
         }
-        if self.settings.bounds == Bounds::GuardPages {
-            return;
+        if guarded {
+            return 0;
         }
         let oob = self.trap_label(TrapCode::MemoryOutOfBounds);
         dynasm!(self.ops
@@ -285,6 +293,7 @@ impl X64Masm {
             ; cmp rdx, QWORD [r12 + off::MEMORY_LENGTH as i32]
             ; ja =>oob
         );
+        0
     }
 
     /// `rdx` = the `VMTable` of table `table`; `eax` = `index`, trapping with `code` unless
@@ -733,45 +742,45 @@ impl MacroAssembler for X64Masm {
     }
 
     fn load(&mut self, access: MemAccess, addr: Operand, offset: u64, dst: Reg) {
-        self.effective_address(addr, offset, access.bytes);
+        let at = self.effective_address(addr, offset, access.bytes);
         let d = match dst {
             Reg::Fpr(x) => {
                 match access.bytes {
-                    4 => dynasm!(self.ops ; .arch x64 ; movd Rx(x), DWORD [r15 + rcx]),
-                    _ => dynasm!(self.ops ; .arch x64 ; movq Rx(x), QWORD [r15 + rcx]),
+                    4 => dynasm!(self.ops ; .arch x64 ; movd Rx(x), DWORD [r15 + rcx + at]),
+                    _ => dynasm!(self.ops ; .arch x64 ; movq Rx(x), QWORD [r15 + rcx + at]),
                 }
                 return;
             }
             Reg::Gpr(d) => d,
         };
         match (access.bytes, access.signed, access.wide) {
-            (1, false, _) => dynasm!(self.ops ; .arch x64 ; movzx Rd(d), BYTE [r15 + rcx]),
-            (1, true, false) => dynasm!(self.ops ; .arch x64 ; movsx Rd(d), BYTE [r15 + rcx]),
-            (1, true, true) => dynasm!(self.ops ; .arch x64 ; movsx Rq(d), BYTE [r15 + rcx]),
-            (2, false, _) => dynasm!(self.ops ; .arch x64 ; movzx Rd(d), WORD [r15 + rcx]),
-            (2, true, false) => dynasm!(self.ops ; .arch x64 ; movsx Rd(d), WORD [r15 + rcx]),
-            (2, true, true) => dynasm!(self.ops ; .arch x64 ; movsx Rq(d), WORD [r15 + rcx]),
-            (4, true, true) => dynasm!(self.ops ; .arch x64 ; movsxd Rq(d), DWORD [r15 + rcx]),
-            (4, _, _) => dynasm!(self.ops ; .arch x64 ; mov Rd(d), DWORD [r15 + rcx]),
-            _ => dynasm!(self.ops ; .arch x64 ; mov Rq(d), QWORD [r15 + rcx]),
+            (1, false, _) => dynasm!(self.ops ; .arch x64 ; movzx Rd(d), BYTE [r15 + rcx + at]),
+            (1, true, false) => dynasm!(self.ops ; .arch x64 ; movsx Rd(d), BYTE [r15 + rcx + at]),
+            (1, true, true) => dynasm!(self.ops ; .arch x64 ; movsx Rq(d), BYTE [r15 + rcx + at]),
+            (2, false, _) => dynasm!(self.ops ; .arch x64 ; movzx Rd(d), WORD [r15 + rcx + at]),
+            (2, true, false) => dynasm!(self.ops ; .arch x64 ; movsx Rd(d), WORD [r15 + rcx + at]),
+            (2, true, true) => dynasm!(self.ops ; .arch x64 ; movsx Rq(d), WORD [r15 + rcx + at]),
+            (4, true, true) => dynasm!(self.ops ; .arch x64 ; movsxd Rq(d), DWORD [r15 + rcx + at]),
+            (4, _, _) => dynasm!(self.ops ; .arch x64 ; mov Rd(d), DWORD [r15 + rcx + at]),
+            _ => dynasm!(self.ops ; .arch x64 ; mov Rq(d), QWORD [r15 + rcx + at]),
         }
     }
 
     fn store(&mut self, access: MemAccess, addr: Operand, offset: u64, value: Operand) {
-        self.effective_address(addr, offset, access.bytes);
+        let at = self.effective_address(addr, offset, access.bytes);
         if let Operand::Reg(Reg::Fpr(x)) = value {
             match access.bytes {
-                4 => dynasm!(self.ops ; .arch x64 ; movd DWORD [r15 + rcx], Rx(x)),
-                _ => dynasm!(self.ops ; .arch x64 ; movq QWORD [r15 + rcx], Rx(x)),
+                4 => dynasm!(self.ops ; .arch x64 ; movd DWORD [r15 + rcx + at], Rx(x)),
+                _ => dynasm!(self.ops ; .arch x64 ; movq QWORD [r15 + rcx + at], Rx(x)),
             }
             return;
         }
         let v = self.gpr(value, RAX);
         match access.bytes {
-            1 => dynasm!(self.ops ; .arch x64 ; mov BYTE [r15 + rcx], Rb(v)),
-            2 => dynasm!(self.ops ; .arch x64 ; mov WORD [r15 + rcx], Rw(v)),
-            4 => dynasm!(self.ops ; .arch x64 ; mov DWORD [r15 + rcx], Rd(v)),
-            _ => dynasm!(self.ops ; .arch x64 ; mov QWORD [r15 + rcx], Rq(v)),
+            1 => dynasm!(self.ops ; .arch x64 ; mov BYTE [r15 + rcx + at], Rb(v)),
+            2 => dynasm!(self.ops ; .arch x64 ; mov WORD [r15 + rcx + at], Rw(v)),
+            4 => dynasm!(self.ops ; .arch x64 ; mov DWORD [r15 + rcx + at], Rd(v)),
+            _ => dynasm!(self.ops ; .arch x64 ; mov QWORD [r15 + rcx + at], Rq(v)),
         }
     }
 
