@@ -20,7 +20,7 @@ use super::features::WasmFeatures;
 use super::helpers::COMPILED_RUNTIME;
 use super::isa::stubs;
 #[cfg(iwasm_jit)]
-use super::{compile_function, Bounds, Features, Settings};
+use super::{compile_function, Bounds, CpuFeatures, Settings};
 #[cfg(iwasm_jit)]
 use crate::aot_options::AotOptions;
 use crate::aot_options::CpuFeature;
@@ -184,7 +184,7 @@ pub(crate) fn compile(module: &ModuleInfo, options: &AotOptions) -> Result<Vec<u
             BoundsChecks::Explicit => Bounds::Explicit,
             BoundsChecks::GuardPages { .. } => Bounds::GuardPages,
         },
-        features: Features::of(&target.cpu_features),
+        cpu_features: CpuFeatures::of(&target.cpu_features),
         opt_level: options.opt_level,
     };
     let mut code = Vec::new();
@@ -206,8 +206,8 @@ pub(crate) fn compile(module: &ModuleInfo, options: &AotOptions) -> Result<Vec<u
         code.extend_from_slice(&function.code);
     }
     for (site, callee) in direct_calls {
-        let target = direct_entries[callee as usize - module.num_imported_funcs];
-        let displacement = i64::from(target) - (i64::from(site) + 4);
+        let entry = direct_entries[callee as usize - module.num_imported_funcs];
+        let displacement = i64::from(entry) - (i64::from(site) + 4);
         let displacement = i32::try_from(displacement).map_err(|_| too_large())?;
         code[site as usize..site as usize + 4].copy_from_slice(&displacement.to_le_bytes());
     }
@@ -223,9 +223,8 @@ pub(crate) fn compile(module: &ModuleInfo, options: &AotOptions) -> Result<Vec<u
     let mut bytes = Vec::from(MAGIC);
     bytes.extend_from_slice(&VERSION.to_le_bytes());
     bytes.extend_from_slice(&[0, 0]);
-    let bytes = postcard::to_extend(&image, bytes)
+    let mut bytes = postcard::to_extend(&image, bytes)
         .map_err(|e| Error::Resource(alloc::format!("cannot serialise the image: {e}")))?;
-    let mut bytes = bytes;
     let hash = xxhash_rust::xxh3::xxh3_64(&bytes);
     bytes.extend_from_slice(&hash.to_le_bytes());
     Ok(bytes)

@@ -267,34 +267,45 @@ const INLINE_MAX_BODY: u64 = 64;
 const INLINE_MAX_LOCALS: u32 = 16;
 
 impl<M: MacroAssembler> CodeGen<'_, M> {
-    /// Compiles the operators of a body, up to and including its final `end`.
+    /// Compiles the operators of a body, up to and including its final `end`. Each operator
+    /// is read once; the one after it is at hand for fusing a comparison with its branch and
+    /// for computing a result into the local it is stored to.
     fn compile_operators(
         &mut self,
         mut reader: wasmparser::OperatorsReader<'_>,
     ) -> Result<(), Error> {
-        while !reader.eof() {
-            let op = reader.read()?;
+        let mut read = || -> Result<Option<Operator<'_>>, Error> {
+            Ok(if reader.eof() {
+                None
+            } else {
+                Some(reader.read()?)
+            })
+        };
+        let mut next = read()?;
+        while let Some(op) = next {
+            next = read()?;
             self.features = self.features.union(WasmFeatures::of_operator(&op));
             if matches!(op, Operator::Loop { .. }) && self.inlined.is_none() {
                 self.loop_ordinal = self.loops_seen;
                 self.loops_seen += 1;
             }
             if let Some(cmp) = self.fusable_compare(&op) {
-                let mut ahead = reader.clone();
-                if !ahead.eof() {
-                    let next = ahead.read()?;
-                    if matches!(next, Operator::BrIf { .. } | Operator::If { .. }) {
-                        self.features = self.features.union(WasmFeatures::of_operator(&next));
-                        reader = ahead;
-                        self.compare_and_branch(cmp, next);
-                        continue;
-                    }
+                if let Some(branch @ (Operator::BrIf { .. } | Operator::If { .. })) = next {
+                    self.features = self.features.union(WasmFeatures::of_operator(&branch));
+                    next = read()?;
+                    self.compare_and_branch(cmp, branch);
+                    continue;
                 }
             }
-            self.target = if self.settings.opt_level >= 1 {
-                self.set_local_after(&reader)?
-            } else {
-                None
+            self.target = match &next {
+                Some(Operator::LocalSet { local_index } | Operator::LocalTee { local_index })
+                    if self.settings.opt_level >= 1
+                        && self.inlined.is_none()
+                        && self.local_regs[*local_index as usize].is_some() =>
+                {
+                    Some(*local_index)
+                }
+                _ => None,
             };
             self.operator(op)?;
             if self.max_slots as u64 > MAX_SLOTS {
@@ -414,37 +425,18 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
         }
     }
 
-    /// The register local that the operator `ahead` starts with sets or tees, if any.
-    fn set_local_after(
-        &self,
-        ahead: &wasmparser::OperatorsReader<'_>,
-    ) -> Result<Option<u32>, Error> {
-        let mut ahead = ahead.clone();
-        if ahead.eof() {
-            return Ok(None);
-        }
-        Ok(match ahead.read()? {
-            Operator::LocalSet { local_index } | Operator::LocalTee { local_index }
-                if self.inlined.is_none() && self.local_regs[local_index as usize].is_some() =>
-            {
-                Some(local_index)
-            }
-            _ => None,
-        })
-    }
-
     /// The register for a result of `class` that the next operator stores in a register
     /// local: that local's register, when it is of that class and is not `other`, an operand
     /// still to be read after the result is written. Pending reads of the local's old value
     /// are copied first.
-    fn target_register(&mut self, class: Class, other: Operand) -> Option<Reg> {
+    fn target_register(&mut self, class: Class, other: Option<Operand>) -> Option<Reg> {
         let local = self.target.take()?;
         let reg = self.local_regs[local as usize]?;
         let fits = match reg {
             Reg::Gpr(_) => class == Class::Gpr,
             Reg::Fpr(_) => class == Class::Fpr,
         };
-        if !fits || other == Operand::Reg(reg) {
+        if !fits || other == Some(Operand::Reg(reg)) {
             return None;
         }
         self.settle_local(local);
@@ -633,15 +625,6 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
         });
     }
 
-    /// Moves the value on top of the (flushed) stack to where a branch to `ctrl` passes its
-    /// result, if that is a register.
-    fn pass_result(&mut self, result_reg: Option<Reg>) {
-        if let Some(reg) = result_reg {
-            let top = self.slot(self.stack.len() - 1);
-            self.masm.move_to(Operand::Slot(top), reg);
-        }
-    }
-
     /// The rest of the current block is dead.
     fn mark_unreachable(&mut self) {
         let ctrl = self.ctrls.last_mut().expect("inside a function");
@@ -682,8 +665,10 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
             return;
         }
         let (arity, height, label) = (target.branch_arity(), target.height, target.label);
-        if target.result_reg.is_some() {
-            self.pass_result(target.result_reg);
+        if let Some(reg) = target.result_reg {
+            // The one result, from the top of the (flushed) stack.
+            let top = self.slot(self.stack.len() - 1);
+            self.masm.move_to(Operand::Slot(top), reg);
             self.masm.jump(label);
             return;
         }
@@ -839,10 +824,8 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
                 self.stack.push(Entry::Local(local));
             }
             O::GlobalGet { global_index } => {
-                let dst = match self.target_register(Class::Gpr, Operand::Imm(0)) {
-                    Some(reg) => reg,
-                    None => self.alloc(Class::Gpr),
-                };
+                let dst = (self.target_register(Class::Gpr, None))
+                    .unwrap_or_else(|| self.alloc(Class::Gpr));
                 self.masm.global_get(global_index, dst);
                 self.push_reg(dst);
             }
@@ -1088,7 +1071,8 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
     }
 
     /// Flushes the stack at the end of a frame's code whose result passes in `result_reg`
-    /// (if a register): the result goes straight there, not through its slot.
+    /// (if a register): the result goes straight there, not through its slot, and is popped
+    /// (the frame's values are dropped next).
     fn flush_result_into(&mut self, result_reg: Option<Reg>) {
         let Some(reg) = result_reg else {
             self.flush();
@@ -1098,7 +1082,6 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
         self.flush();
         self.masm.move_to(result, reg);
         self.release(result);
-        self.push_slot();
     }
 
     fn op_end(&mut self) {
@@ -1189,10 +1172,8 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
             _ => Class::Gpr,
         };
         let src = self.pop();
-        let dst = match self.target_register(class, Operand::Imm(0)) {
-            Some(reg) => reg,
-            None => self.result_reg(class, src),
-        };
+        let dst =
+            (self.target_register(class, None)).unwrap_or_else(|| self.result_reg(class, src));
         self.masm.unary(op, src, dst);
         self.release_all_but(&[src], dst);
         self.push_reg(dst);
@@ -1203,10 +1184,8 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
     fn binary(&mut self, class: Class, emit: impl FnOnce(&mut M, Operand, Operand, Reg)) {
         let rhs = self.pop();
         let lhs = self.pop();
-        let dst = match self.target_register(class, rhs) {
-            Some(reg) => reg,
-            None => self.result_reg(class, lhs),
-        };
+        let dst =
+            (self.target_register(class, Some(rhs))).unwrap_or_else(|| self.result_reg(class, lhs));
         emit(&mut self.masm, lhs, rhs, dst);
         self.release_all_but(&[lhs, rhs], dst);
         self.push_reg(dst);
@@ -1253,10 +1232,8 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
     fn float_cmp(&mut self, cmp: FloatCmp, width: FloatWidth) {
         let rhs = self.pop();
         let lhs = self.pop();
-        let dst = match self.target_register(Class::Gpr, rhs) {
-            Some(reg) => reg,
-            None => self.alloc(Class::Gpr),
-        };
+        let dst =
+            (self.target_register(Class::Gpr, None)).unwrap_or_else(|| self.alloc(Class::Gpr));
         self.masm.float_cmp(cmp, width, lhs, rhs, dst);
         self.release(lhs);
         self.release(rhs);
@@ -1286,10 +1263,8 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
 
     fn load(&mut self, class: Class, bytes: u8, signed: bool, wide: bool, memarg: MemArg) {
         let addr = self.pop();
-        let dst = match self.target_register(class, Operand::Imm(0)) {
-            Some(reg) => reg,
-            None => self.result_reg(class, addr),
-        };
+        let dst =
+            (self.target_register(class, None)).unwrap_or_else(|| self.result_reg(class, addr));
         let access = MemAccess {
             bytes,
             signed,
@@ -1409,10 +1384,10 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
             O::I32Ctz => self.unary(UnOp::Ctz(W32)),
             O::I64Clz => self.unary(UnOp::Clz(W64)),
             O::I64Ctz => self.unary(UnOp::Ctz(W64)),
-            O::I32Popcnt if self.settings.features.has(CpuFeature::Popcnt) => {
+            O::I32Popcnt if self.settings.cpu_features.has(CpuFeature::Popcnt) => {
                 self.unary(UnOp::Popcnt(W32))
             }
-            O::I64Popcnt if self.settings.features.has(CpuFeature::Popcnt) => {
+            O::I64Popcnt if self.settings.cpu_features.has(CpuFeature::Popcnt) => {
                 self.unary(UnOp::Popcnt(W64))
             }
             O::I32Popcnt => self.helper(H::I32Popcnt, 1),

@@ -52,7 +52,7 @@ pub(crate) struct Settings {
     /// How memory accesses stay in bounds.
     pub bounds: Bounds,
     /// Optional ISA extensions the code may use.
-    pub features: Features,
+    pub cpu_features: CpuFeatures,
     /// 0: the JIT's single pass; 1 and above: AOT optimisations too (`--opt-level`). From 2,
     /// calls between the module's functions are direct ([`Callee::Direct`](masm::Callee)),
     /// which whoever places the compiled functions must link.
@@ -65,7 +65,7 @@ impl Settings {
     pub(crate) fn jit(bounds: Bounds) -> Settings {
         Settings {
             bounds,
-            features: Features::host(),
+            cpu_features: CpuFeatures::host(),
             opt_level: 0,
         }
     }
@@ -74,18 +74,19 @@ impl Settings {
 #[cfg(iwasm_jit)]
 /// A set of [`CpuFeature`]s.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(crate) struct Features(u8);
+pub(crate) struct CpuFeatures(u8);
 
 #[cfg(iwasm_jit)]
-impl Features {
+impl CpuFeatures {
     /// The features in `list`.
-    pub(crate) fn of(list: &[CpuFeature]) -> Features {
-        Features(list.iter().fold(0, |bits, f| bits | 1 << *f as u8))
+    pub(crate) fn of(list: &[CpuFeature]) -> CpuFeatures {
+        CpuFeatures(list.iter().fold(0, |bits, f| bits | 1 << *f as u8))
     }
 
-    /// The features of this CPU.
-    pub(crate) fn host() -> Features {
-        Features::of(&CpuFeature::host())
+    /// The features of this CPU (detected once by `std`, so cheap to ask per function).
+    pub(crate) fn host() -> CpuFeatures {
+        let detected = CpuFeature::ALL.into_iter().filter(|f| f.is_detected());
+        CpuFeatures(detected.fold(0, |bits, f| bits | 1 << f as u8))
     }
 
     /// Whether `feature` is in the set.

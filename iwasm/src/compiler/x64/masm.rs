@@ -112,6 +112,50 @@ macro_rules! alu {
     }};
 }
 
+/// Emits load `$op $dst, $size [r15 + rcx + $at]` (memory 0 at the address in `rcx` plus
+/// displacement `$at`), without a displacement when `$at` is 0: dynasm encodes a run-time
+/// displacement in 32 bits, even a zero one.
+macro_rules! load {
+    ($self:ident, $at:expr, $op:ident $family:ident($dst:ident), $size:ident) => {{
+        if $at == 0 {
+            dynasm!($self.ops ; .arch x64 ; $op $family($dst), $size [r15 + rcx])
+        } else {
+            dynasm!($self.ops ; .arch x64 ; $op $family($dst), $size [r15 + rcx + $at])
+        }
+    }};
+}
+
+/// Emits store `$op $size [r15 + rcx + $at], $src`, as [`load!`] does its load.
+macro_rules! store {
+    ($self:ident, $at:expr, $op:ident $size:ident, $family:ident($src:ident)) => {{
+        if $at == 0 {
+            dynasm!($self.ops ; .arch x64 ; $op $size [r15 + rcx], $family($src))
+        } else {
+            dynasm!($self.ops ; .arch x64 ; $op $size [r15 + rcx + $at], $family($src))
+        }
+    }};
+}
+
+/// Emits shift or rotate `$op` of general-purpose register `dst` in either width, by `$count`:
+/// `cl` or an immediate.
+macro_rules! shift {
+    ($self:ident, $op:expr, $w64:expr, $dst:expr, $count:tt) => {{
+        let (dst, w64): (u8, bool) = ($dst, $w64);
+        match ($op, w64) {
+            (IntOp::Shl, false) => dynasm!($self.ops ; .arch x64 ; shl Rd(dst), $count),
+            (IntOp::Shl, true) => dynasm!($self.ops ; .arch x64 ; shl Rq(dst), $count),
+            (IntOp::ShrS, false) => dynasm!($self.ops ; .arch x64 ; sar Rd(dst), $count),
+            (IntOp::ShrS, true) => dynasm!($self.ops ; .arch x64 ; sar Rq(dst), $count),
+            (IntOp::ShrU, false) => dynasm!($self.ops ; .arch x64 ; shr Rd(dst), $count),
+            (IntOp::ShrU, true) => dynasm!($self.ops ; .arch x64 ; shr Rq(dst), $count),
+            (IntOp::Rotl, false) => dynasm!($self.ops ; .arch x64 ; rol Rd(dst), $count),
+            (IntOp::Rotl, true) => dynasm!($self.ops ; .arch x64 ; rol Rq(dst), $count),
+            (IntOp::Rotr, false) => dynasm!($self.ops ; .arch x64 ; ror Rd(dst), $count),
+            (_, _) => dynasm!($self.ops ; .arch x64 ; ror Rq(dst), $count),
+        }
+    }};
+}
+
 /// Emits `$op dst, src` for a scalar SSE instruction, `src` a slot or any register.
 macro_rules! sse {
     ($self:ident, $op32:ident, $op64:ident, $width:expr, $dst:expr, $src:expr) => {{
@@ -539,42 +583,16 @@ impl MacroAssembler for X64Masm {
                     }
                 }
             }
-            IntOp::Shl | IntOp::ShrS | IntOp::ShrU | IntOp::Rotl | IntOp::Rotr
-                if matches!(rhs, Operand::Imm(_)) =>
-            {
-                let Operand::Imm(count) = rhs else {
-                    unreachable!("matched an immediate")
-                };
-                // The count is taken modulo the width, as wasm (and the CPU) do.
-                let n = (count & if w64 { 63 } else { 31 }) as i8;
-                self.load_gpr(dst, lhs);
-                match (op, w64) {
-                    (IntOp::Shl, false) => dynasm!(self.ops ; .arch x64 ; shl Rd(dst), n),
-                    (IntOp::Shl, true) => dynasm!(self.ops ; .arch x64 ; shl Rq(dst), n),
-                    (IntOp::ShrS, false) => dynasm!(self.ops ; .arch x64 ; sar Rd(dst), n),
-                    (IntOp::ShrS, true) => dynasm!(self.ops ; .arch x64 ; sar Rq(dst), n),
-                    (IntOp::ShrU, false) => dynasm!(self.ops ; .arch x64 ; shr Rd(dst), n),
-                    (IntOp::ShrU, true) => dynasm!(self.ops ; .arch x64 ; shr Rq(dst), n),
-                    (IntOp::Rotl, false) => dynasm!(self.ops ; .arch x64 ; rol Rd(dst), n),
-                    (IntOp::Rotl, true) => dynasm!(self.ops ; .arch x64 ; rol Rq(dst), n),
-                    (IntOp::Rotr, false) => dynasm!(self.ops ; .arch x64 ; ror Rd(dst), n),
-                    (_, _) => dynasm!(self.ops ; .arch x64 ; ror Rq(dst), n),
-                }
-            }
             IntOp::Shl | IntOp::ShrS | IntOp::ShrU | IntOp::Rotl | IntOp::Rotr => {
-                self.load_gpr(RCX, rhs);
-                self.load_gpr(dst, lhs);
-                match (op, w64) {
-                    (IntOp::Shl, false) => dynasm!(self.ops ; .arch x64 ; shl Rd(dst), cl),
-                    (IntOp::Shl, true) => dynasm!(self.ops ; .arch x64 ; shl Rq(dst), cl),
-                    (IntOp::ShrS, false) => dynasm!(self.ops ; .arch x64 ; sar Rd(dst), cl),
-                    (IntOp::ShrS, true) => dynasm!(self.ops ; .arch x64 ; sar Rq(dst), cl),
-                    (IntOp::ShrU, false) => dynasm!(self.ops ; .arch x64 ; shr Rd(dst), cl),
-                    (IntOp::ShrU, true) => dynasm!(self.ops ; .arch x64 ; shr Rq(dst), cl),
-                    (IntOp::Rotl, false) => dynasm!(self.ops ; .arch x64 ; rol Rd(dst), cl),
-                    (IntOp::Rotl, true) => dynasm!(self.ops ; .arch x64 ; rol Rq(dst), cl),
-                    (IntOp::Rotr, false) => dynasm!(self.ops ; .arch x64 ; ror Rd(dst), cl),
-                    (_, _) => dynasm!(self.ops ; .arch x64 ; ror Rq(dst), cl),
+                if let Operand::Imm(count) = rhs {
+                    // The count is taken modulo the width, as wasm (and the CPU) do.
+                    let n = (count & if w64 { 63 } else { 31 }) as i8;
+                    self.load_gpr(dst, lhs);
+                    shift!(self, op, w64, dst, n);
+                } else {
+                    self.load_gpr(RCX, rhs);
+                    self.load_gpr(dst, lhs);
+                    shift!(self, op, w64, dst, cl);
                 }
             }
             IntOp::DivS | IntOp::DivU | IntOp::RemS | IntOp::RemU => {
@@ -746,23 +764,23 @@ impl MacroAssembler for X64Masm {
         let d = match dst {
             Reg::Fpr(x) => {
                 match access.bytes {
-                    4 => dynasm!(self.ops ; .arch x64 ; movd Rx(x), DWORD [r15 + rcx + at]),
-                    _ => dynasm!(self.ops ; .arch x64 ; movq Rx(x), QWORD [r15 + rcx + at]),
+                    4 => load!(self, at, movd Rx(x), DWORD),
+                    _ => load!(self, at, movq Rx(x), QWORD),
                 }
                 return;
             }
             Reg::Gpr(d) => d,
         };
         match (access.bytes, access.signed, access.wide) {
-            (1, false, _) => dynasm!(self.ops ; .arch x64 ; movzx Rd(d), BYTE [r15 + rcx + at]),
-            (1, true, false) => dynasm!(self.ops ; .arch x64 ; movsx Rd(d), BYTE [r15 + rcx + at]),
-            (1, true, true) => dynasm!(self.ops ; .arch x64 ; movsx Rq(d), BYTE [r15 + rcx + at]),
-            (2, false, _) => dynasm!(self.ops ; .arch x64 ; movzx Rd(d), WORD [r15 + rcx + at]),
-            (2, true, false) => dynasm!(self.ops ; .arch x64 ; movsx Rd(d), WORD [r15 + rcx + at]),
-            (2, true, true) => dynasm!(self.ops ; .arch x64 ; movsx Rq(d), WORD [r15 + rcx + at]),
-            (4, true, true) => dynasm!(self.ops ; .arch x64 ; movsxd Rq(d), DWORD [r15 + rcx + at]),
-            (4, _, _) => dynasm!(self.ops ; .arch x64 ; mov Rd(d), DWORD [r15 + rcx + at]),
-            _ => dynasm!(self.ops ; .arch x64 ; mov Rq(d), QWORD [r15 + rcx + at]),
+            (1, false, _) => load!(self, at, movzx Rd(d), BYTE),
+            (1, true, false) => load!(self, at, movsx Rd(d), BYTE),
+            (1, true, true) => load!(self, at, movsx Rq(d), BYTE),
+            (2, false, _) => load!(self, at, movzx Rd(d), WORD),
+            (2, true, false) => load!(self, at, movsx Rd(d), WORD),
+            (2, true, true) => load!(self, at, movsx Rq(d), WORD),
+            (4, true, true) => load!(self, at, movsxd Rq(d), DWORD),
+            (4, _, _) => load!(self, at, mov Rd(d), DWORD),
+            _ => load!(self, at, mov Rq(d), QWORD),
         }
     }
 
@@ -770,17 +788,17 @@ impl MacroAssembler for X64Masm {
         let at = self.effective_address(addr, offset, access.bytes);
         if let Operand::Reg(Reg::Fpr(x)) = value {
             match access.bytes {
-                4 => dynasm!(self.ops ; .arch x64 ; movd DWORD [r15 + rcx + at], Rx(x)),
-                _ => dynasm!(self.ops ; .arch x64 ; movq QWORD [r15 + rcx + at], Rx(x)),
+                4 => store!(self, at, movd DWORD, Rx(x)),
+                _ => store!(self, at, movq QWORD, Rx(x)),
             }
             return;
         }
         let v = self.gpr(value, RAX);
         match access.bytes {
-            1 => dynasm!(self.ops ; .arch x64 ; mov BYTE [r15 + rcx + at], Rb(v)),
-            2 => dynasm!(self.ops ; .arch x64 ; mov WORD [r15 + rcx + at], Rw(v)),
-            4 => dynasm!(self.ops ; .arch x64 ; mov DWORD [r15 + rcx + at], Rd(v)),
-            _ => dynasm!(self.ops ; .arch x64 ; mov QWORD [r15 + rcx + at], Rq(v)),
+            1 => store!(self, at, mov BYTE, Rb(v)),
+            2 => store!(self, at, mov WORD, Rw(v)),
+            4 => store!(self, at, mov DWORD, Rd(v)),
+            _ => store!(self, at, mov QWORD, Rq(v)),
         }
     }
 
@@ -1001,28 +1019,19 @@ impl MacroAssembler for X64Masm {
         target: DynamicLabel,
     ) {
         self.float_compare(cmp, width, lhs, rhs);
-        // Equality needs ZF = 1 and PF = 0 (ordered); inequality holds for unordered too.
-        let equal = match cmp {
-            FloatCmp::Eq => !negate,
-            FloatCmp::Ne => negate,
-            _ => {
-                match (cmp, negate) {
-                    (FloatCmp::Lt | FloatCmp::Gt, false) => {
-                        dynasm!(self.ops ; .arch x64 ; ja =>target)
-                    }
-                    (FloatCmp::Lt | FloatCmp::Gt, true) => {
-                        dynasm!(self.ops ; .arch x64 ; jbe =>target)
-                    }
-                    (_, false) => dynasm!(self.ops ; .arch x64 ; jae =>target),
-                    (_, true) => dynasm!(self.ops ; .arch x64 ; jb =>target),
-                }
-                return;
+        // After `float_compare` every "true" is "above" (see there); equality needs ZF = 1
+        // and PF = 0 (ordered), while inequality holds for unordered operands too.
+        match (cmp, negate) {
+            (FloatCmp::Lt | FloatCmp::Gt, false) => dynasm!(self.ops ; .arch x64 ; ja =>target),
+            (FloatCmp::Lt | FloatCmp::Gt, true) => dynasm!(self.ops ; .arch x64 ; jbe =>target),
+            (FloatCmp::Le | FloatCmp::Ge, false) => dynasm!(self.ops ; .arch x64 ; jae =>target),
+            (FloatCmp::Le | FloatCmp::Ge, true) => dynasm!(self.ops ; .arch x64 ; jb =>target),
+            (FloatCmp::Eq, false) | (FloatCmp::Ne, true) => {
+                dynasm!(self.ops ; .arch x64 ; jp >skip ; je =>target ; skip:)
             }
-        };
-        if equal {
-            dynasm!(self.ops ; .arch x64 ; jp >skip ; je =>target ; skip:);
-        } else {
-            dynasm!(self.ops ; .arch x64 ; jp =>target ; jne =>target);
+            (FloatCmp::Eq, true) | (FloatCmp::Ne, false) => {
+                dynasm!(self.ops ; .arch x64 ; jp =>target ; jne =>target)
+            }
         }
     }
 
@@ -1080,7 +1089,7 @@ impl X64Masm {
         } else {
             CpuFeature::Bmi1
         };
-        match (self.settings.features.has(feature), leading, w64) {
+        match (self.settings.cpu_features.has(feature), leading, w64) {
             (true, true, true) => dynasm!(self.ops ; .arch x64 ; lzcnt Rq(dst), Rq(r)),
             (true, true, false) => dynasm!(self.ops ; .arch x64 ; lzcnt Rd(dst), Rd(r)),
             (true, false, true) => dynasm!(self.ops ; .arch x64 ; tzcnt Rq(dst), Rq(r)),
