@@ -1,5 +1,7 @@
-//! Chooses the interpreter's dispatch backend, and whether compiled code can run
-//! (`iwasm_aot`) and be generated (`iwasm_jit`: the JIT and the AOT compiler).
+//! Chooses the interpreter's dispatch backend, and what this build does with compiled code:
+//! run it (`iwasm_aot`: std builds on an architecture the runtime has stubs for), generate it
+//! (`iwasm_compiler`: the code generator and the AOT compiler, for any target, on any 64-bit
+//! host with the `compiler` feature) and both (`iwasm_jit`).
 //!
 //! With `iwasm_tail_calls` set, every handler ends by tail-calling the next one (threaded
 //! code). That relies on LLVM's sibling-call optimisation, which happens reliably only when
@@ -10,6 +12,7 @@ fn main() {
     println!("cargo:rustc-check-cfg=cfg(iwasm_tail_calls)");
     println!("cargo:rustc-check-cfg=cfg(iwasm_jit)");
     println!("cargo:rustc-check-cfg=cfg(iwasm_aot)");
+    println!("cargo:rustc-check-cfg=cfg(iwasm_compiler)");
     println!("cargo:rerun-if-changed=build.rs");
     let opt = std::env::var("OPT_LEVEL").unwrap_or_default();
     let arch = std::env::var("CARGO_CFG_TARGET_ARCH").unwrap_or_default();
@@ -22,12 +25,17 @@ fn main() {
     if optimising && arch_ok && !portable && !debug_assertions {
         println!("cargo:rustc-cfg=iwasm_tail_calls");
     }
-    // Running compiled code (AOT images): std builds for an ISA with a back end; the JIT
-    // and the AOT compiler: those with the `compiler` feature too.
-    if std::env::var_os("CARGO_FEATURE_STD").is_some() && arch == "x86_64" {
+    let std = std::env::var_os("CARGO_FEATURE_STD").is_some();
+    let runs_compiled_code = std && arch == "x86_64";
+    let compiler = std::env::var_os("CARGO_FEATURE_COMPILER").is_some()
+        && std::env::var("CARGO_CFG_TARGET_POINTER_WIDTH").as_deref() == Ok("64");
+    if runs_compiled_code {
         println!("cargo:rustc-cfg=iwasm_aot");
-        if std::env::var_os("CARGO_FEATURE_COMPILER").is_some() {
-            println!("cargo:rustc-cfg=iwasm_jit");
-        }
+    }
+    if compiler {
+        println!("cargo:rustc-cfg=iwasm_compiler");
+    }
+    if runs_compiled_code && compiler {
+        println!("cargo:rustc-cfg=iwasm_jit");
     }
 }

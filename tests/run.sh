@@ -17,12 +17,25 @@ for target in thumbv7em-none-eabihf; do
 done
 # wasm32-wasip1 Rust target, clang + wasi-libc for the WASI end-to-end test programs.
 bash tests/setup-wasm-toolchains.sh
+# AArch64 cross builds run under qemu-aarch64.
+bash tests/setup-cross-toolchains.sh
 
-step "layering: the runtime core imports no execution mode"
-if grep -rnE "crate::(interp|compiler|jit)|super::(interp|compiler|jit)" iwasm/src/runtime; then
-    echo "iwasm/src/runtime must not import an execution mode (see iwasm/src/engine.rs)" >&2
-    exit 1
-fi
+step "layering: iwasm's modules import only downwards (see iwasm/src/lib.rs)"
+# forbid DIR MODULE...: nothing under iwasm/src/DIR names crate::MODULE.
+forbid() {
+    local dir=$1; shift
+    local pattern
+    pattern="crate::($(IFS='|'; echo "$*"))\b"
+    if grep -rnE "$pattern" "iwasm/src/$dir"; then
+        echo "iwasm/src/$dir must not import $* (see the layer order in iwasm/src/lib.rs)" >&2
+        exit 1
+    fi
+}
+forbid runtime interp native aot module compiler engine
+forbid loader native aot module compiler engine
+forbid native aot module compiler engine
+forbid aot module compiler engine
+forbid compiler engine
 
 step "format and lints"
 cargo fmt --all -- --check
@@ -74,6 +87,25 @@ for program in "wat2wasm input.wat" "markdown input.md"; do
     done
     echo "$1: $expected in every mode and from AOT images at every --opt-level"
 done
+
+step "reproducible images: wamrc built for AArch64, run under qemu-aarch64 with --target=x86_64"
+cargo build --release -p wamrc --target aarch64-unknown-linux-gnu
+cross_wamrc=(qemu-aarch64 -L /usr/aarch64-linux-gnu target/aarch64-unknown-linux-gnu/release/wamrc)
+for program in "wat2wasm input.wat" "markdown input.md"; do
+    set -- $program
+    expected=$(target/release/iwasm --interp "$real/$1.wasm" 2 < "$real/$2")
+    for options in --cpu-features=+popcnt,+lzcnt,+bmi --bounds-checks=1 --opt-level=0 --opt-level=2 --opt-level=3; do
+        target/release/wamrc --target=x86_64 "$options" -o "$real/$1.host.aot" "$real/$1.wasm"
+        "${cross_wamrc[@]}" --target=x86_64 "$options" -o "$real/$1.cross.aot" "$real/$1.wasm"
+        cmp "$real/$1.host.aot" "$real/$1.cross.aot" || { echo "$1 $options: the images differ" >&2; exit 1; }
+    done
+    actual=$(target/release/iwasm "$real/$1.cross.aot" 2 < "$real/$2")
+    [ "$actual" = "$expected" ] || { echo "$1 from the cross-built image: '$actual', expected '$expected'" >&2; exit 1; }
+    echo "$1: the same image bytes from the x86-64 and the AArch64 wamrc at every option set; it runs here"
+done
+if "${cross_wamrc[@]}" --target=aarch64 -o "$real/none.aot" "$real/markdown.wasm" 2>/dev/null; then
+    echo "wamrc --target=aarch64 wrote an image without an AArch64 back end" >&2; exit 1
+fi
 
 step "spec suite, portable (trampoline) dispatch"
 cargo run --release -p iwasm-tests --features iwasm/portable-dispatch --bin spec -- --mode interp > /tmp/iwasm-spec-portable.txt || { cat /tmp/iwasm-spec-portable.txt; exit 1; }

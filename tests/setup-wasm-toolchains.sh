@@ -11,18 +11,7 @@ if ! rustup target list --installed | grep -qx wasm32-wasip1; then
 fi
 
 # C: Debian's packages (wasi-libc lands in /usr/{include,lib}/wasm32-wasi).
-apt_packages=(clang lld wasi-libc libclang-rt-dev-wasm32)
-missing=()
-for package in "${apt_packages[@]}"; do
-    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
-done
-if [ "${#missing[@]}" -gt 0 ]; then
-    sudo=()
-    [ "$(id -u)" -eq 0 ] || sudo=(sudo)
-    "${sudo[@]}" apt-get update -q
-    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends \
-        "${missing[@]}"
-fi
+bash "$(dirname "$0")/apt-install.sh" clang lld wasi-libc libclang-rt-dev-wasm32
 
 # Check that the result actually links a WASI program, so a broken install fails here, not in
 # the tests. (Debian's clang finds wasi-libc in /usr/{include,lib}/wasm32-wasi by itself.)

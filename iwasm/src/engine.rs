@@ -3,6 +3,7 @@
 
 use crate::runtime::vmctx::EntryFn;
 use crate::runtime::{Config, Store, TierHooks};
+use crate::target::Arch;
 
 /// The entry wasm functions without compiled code start at: the interpreter's.
 #[cfg(feature = "wasm")]
@@ -75,7 +76,7 @@ impl RunningMode {
             RunningMode::MultiTierJit => crate::compiler::jit::multi_tier(FIRST_TIER),
             // Interpreted functions stay callable from compiled code (an AOT module's).
             #[cfg(iwasm_aot)]
-            _ => crate::compiler::interpreted(FIRST_TIER),
+            _ => crate::native::interpreted(FIRST_TIER),
             #[cfg(not(iwasm_aot))]
             _ => TierHooks {
                 entry: FIRST_TIER,
@@ -108,17 +109,18 @@ pub fn compile_all_functions(module: &crate::Module) -> Result<(usize, usize), c
     )));
 }
 
-/// Compiles `module` ahead of time for this machine, as `options` say, into an AOT image
-/// (the bytes `wamrc` writes), which [`Module::new`](crate::Module::new) loads without
-/// parsing wasm. `Error::Unsupported` where this build has no compiler.
+/// Compiles `module` ahead of time, as `options` say (for `options.target`, whatever the host),
+/// into an AOT image (the bytes `wamrc` writes), which [`Module::new`](crate::Module::new)
+/// loads without parsing wasm on a machine of that target. `Error::Unsupported` where this
+/// build has no compiler, or none for that target ([`Arch::has_compiler`]).
 pub fn compile_aot(
     module: &crate::Module,
     options: &crate::AotOptions,
 ) -> Result<alloc::vec::Vec<u8>, crate::Error> {
     refuse_compiled(module)?;
-    #[cfg(iwasm_jit)]
+    #[cfg(iwasm_compiler)]
     return crate::compiler::aot::compile(&module.info, options);
-    #[cfg(not(iwasm_jit))]
+    #[cfg(not(iwasm_compiler))]
     return Err(crate::Error::Unsupported(alloc::format!(
         "no compiler in this build (module with {} functions, --opt-level={})",
         module.info.funcs.len(),
@@ -136,15 +138,15 @@ fn refuse_compiled(module: &crate::Module) -> Result<(), crate::Error> {
     }
 }
 
-/// Loads an AOT image's module (see [`compile_aot`]).
-pub(crate) fn load_aot(bytes: &[u8]) -> Result<crate::loader::ModuleInfo, crate::Error> {
-    #[cfg(iwasm_aot)]
-    return crate::compiler::aot::load(bytes);
-    #[cfg(not(iwasm_aot))]
-    return Err(crate::Error::Unsupported(alloc::format!(
-        "this build cannot run AOT images ({} bytes)",
-        bytes.len()
-    )));
+impl Arch {
+    /// Whether this build can compile code for the architecture: [`compile_aot`] with it as
+    /// `AotOptions::target` (every back end builds on every 64-bit host).
+    pub fn has_compiler(self) -> bool {
+        #[cfg(iwasm_compiler)]
+        return crate::compiler::has_back_end(self);
+        #[cfg(not(iwasm_compiler))]
+        return false;
+    }
 }
 
 impl Default for Store {

@@ -33,8 +33,11 @@
 
 extern crate alloc;
 
+// Bottom-up: each layer imports only those above it in this list (see the README's layout).
+#[cfg(feature = "std")]
+mod aot;
 mod aot_options;
-#[cfg(iwasm_aot)]
+#[cfg(iwasm_compiler)]
 mod compiler;
 #[cfg(feature = "wasm")]
 mod control;
@@ -42,10 +45,14 @@ mod engine;
 mod error;
 mod interp;
 mod loader;
+mod module;
+#[cfg(any(iwasm_aot, iwasm_compiler))]
+mod native;
 mod runtime;
+mod target;
 mod values;
 
-pub use aot_options::{AotOptions, CpuFeature};
+pub use aot_options::AotOptions;
 pub use engine::{compile_all_functions, compile_aot, RunningMode};
 pub use error::{Error, Trap, TrapCode};
 pub use loader::Module;
@@ -54,6 +61,7 @@ pub use runtime::{
     Caller, Config, Extern, Func, Global, HostFunc, Instance, IntoFunc, Linker, Memory, Store,
     Table, WasmType,
 };
+pub use target::{Arch, CpuFeature};
 pub use values::{
     FuncType, GlobalType, MemoryType, TableType, ValType, Value, MAX_PAGES, PAGE_SIZE,
 };

@@ -41,7 +41,7 @@ impl ValType {
 
     /// The wasmparser value type.
     #[cfg(feature = "wasm")]
-    #[cfg(iwasm_jit)]
+    #[cfg(iwasm_compiler)]
     pub(crate) fn to_wasmparser(self) -> wasmparser::ValType {
         use wasmparser::ValType as W;
         match self {

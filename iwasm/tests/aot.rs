@@ -253,6 +253,37 @@ fn an_image_is_not_compiled_again() {
 }
 
 #[test]
+fn the_target_is_an_input_checked_before_compiling() {
+    let wasm = wat::parse_str(r#"(module (func (export "f")))"#).unwrap();
+    let module = Module::new(&wasm).unwrap();
+    let x86_64 = AotOptions {
+        target: iwasm::Arch::X86_64,
+        ..AotOptions::default()
+    };
+    assert!(compile_aot(&module, &x86_64).is_ok());
+    assert!(iwasm::Arch::X86_64.has_compiler());
+    let aarch64 = AotOptions {
+        target: iwasm::Arch::Aarch64,
+        ..AotOptions::default()
+    };
+    let Err(Error::Unsupported(message)) = compile_aot(&module, &aarch64) else {
+        panic!("an image for a target without a back end")
+    };
+    assert_eq!(
+        message,
+        "no code generator for aarch64 in this build yet (targets: x86_64)"
+    );
+    let foreign_feature = AotOptions {
+        cpu_features: vec![iwasm::CpuFeature::Popcnt],
+        ..aarch64
+    };
+    assert!(matches!(
+        compile_aot(&module, &foreign_feature),
+        Err(Error::Unsupported(_))
+    ));
+}
+
+#[test]
 fn images_name_the_wasm_features_they_use_and_unknown_ones_are_refused() {
     let wat = r#"(module (func (export "f") (param i32) (result i32)
         (i32.extend8_s (local.get 0))))"#;

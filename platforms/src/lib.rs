@@ -173,18 +173,57 @@ pub mod stack {
 
 /// Memory faults (SIGSEGV/SIGBUS on Linux) that a runtime may turn into traps: a handler
 /// sees the faulting thread's registers and either takes the fault (changing where the
-/// thread resumes) or leaves it to whatever handled it before.
+/// thread resumes) or leaves it to whatever handled it before. The register state is per
+/// architecture (x86-64, AArch64); elsewhere [`install`] reports `Unsupported`.
 pub mod faults {
     use super::{imp, PalError};
 
-    /// The general-purpose registers of a faulting thread, in the ISA's own numbering (on
-    /// x86-64: rax, rcx, rdx, rbx, rsp, rbp, rsi, rdi, r8–r15), and its program counter.
+    /// How many general-purpose registers [`FaultState::gprs`] holds: x86-64's 16 (rax, rcx,
+    /// rdx, rbx, rsp, rbp, rsi, rdi, r8–r15), AArch64's 31 (x0–x30).
+    pub const GPR_COUNT: usize = if cfg!(target_arch = "aarch64") {
+        31
+    } else {
+        16
+    };
+
+    /// The registers of a faulting thread that a runtime reads or changes.
     #[derive(Clone, Debug, PartialEq, Eq)]
     pub struct FaultState {
         /// The program counter.
         pub pc: usize,
-        /// The general-purpose registers.
-        pub gprs: [usize; 16],
+        /// The stack pointer (on x86-64 also `gprs[4]`; this field is what the thread
+        /// resumes with).
+        pub sp: usize,
+        /// The general-purpose registers, in the ISA's own numbering.
+        pub gprs: [usize; GPR_COUNT],
+    }
+
+    /// Where the C calling convention passes the first five integer arguments, by register
+    /// number: x86-64 rdi, rsi, rdx, rcx, r8; AArch64 x0–x4.
+    const ARGUMENT_REGS: [usize; 5] = if cfg!(target_arch = "aarch64") {
+        [0, 1, 2, 3, 4]
+    } else {
+        [7, 6, 2, 1, 8]
+    };
+
+    /// The frame pointer's register number: x86-64 rbp, AArch64 x29.
+    const FP: usize = if cfg!(target_arch = "aarch64") { 29 } else { 5 };
+
+    impl FaultState {
+        /// The frame pointer.
+        pub fn fp(&self) -> usize {
+            self.gprs[FP]
+        }
+
+        /// Makes the thread resume at `function` with `args` as its first five (C calling
+        /// convention) integer arguments, on the stack it faulted on. No return address is
+        /// set up: `function` must never return (a trap exit that unwinds elsewhere).
+        pub fn resume_in_call(&mut self, function: usize, args: [usize; 5]) {
+            for (reg, value) in ARGUMENT_REGS.into_iter().zip(args) {
+                self.gprs[reg] = value;
+            }
+            self.pc = function;
+        }
     }
 
     /// Decides about a fault: `true` takes it (the thread resumes with the state as the

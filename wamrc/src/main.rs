@@ -20,7 +20,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Ok(Command::ListTargets) => {
-            print!("{}", options::TARGETS);
+            print!("{}", options::targets());
             ExitCode::SUCCESS
         }
         Ok(Command::Compile(options)) => match compile(&options) {
@@ -64,7 +64,8 @@ fn compile(options: &Options) -> Result<(), String> {
             .file_stem()
             .unwrap_or_default()
             .to_string_lossy();
-        let bytes = object_file::write(&image, &object_file::symbol_name(&stem))?;
+        let symbol = object_file::symbol_name(&stem);
+        let bytes = object_file::write(&image, options.aot.target, &symbol)?;
         return write_atomically(&options.output, &bytes);
     }
     write_atomically(&options.output, &image)

@@ -2,12 +2,17 @@
 //! image, with global symbols `<name>_aot` (its first byte) and `<name>_aot_len` (its length
 //! as a 64-bit little-endian value), so firmware can link an image in and load it from memory.
 
+use iwasm::Arch;
 use object::write::{Object, StandardSection, Symbol, SymbolSection};
 use object::{Architecture, BinaryFormat, Endianness, SymbolFlags, SymbolKind, SymbolScope};
 
-/// The object file bytes for `image`, its symbols named after `name`.
-pub fn write(image: &[u8], name: &str) -> Result<Vec<u8>, String> {
-    let mut file = Object::new(BinaryFormat::Elf, Architecture::X86_64, Endianness::Little);
+/// The object file bytes for `image` (for `target`), its symbols named after `name`.
+pub fn write(image: &[u8], target: Arch, name: &str) -> Result<Vec<u8>, String> {
+    let architecture = match target {
+        Arch::X86_64 => Architecture::X86_64,
+        Arch::Aarch64 => Architecture::Aarch64,
+    };
+    let mut file = Object::new(BinaryFormat::Elf, architecture, Endianness::Little);
     let section = file.section_id(StandardSection::ReadOnlyData);
     let data = file.append_section_data(section, image, 16);
     let length = file.append_section_data(section, &(image.len() as u64).to_le_bytes(), 8);
@@ -50,9 +55,12 @@ mod tests {
     #[test]
     fn the_object_holds_the_image_under_its_symbols() {
         let image = b"\0aot\x01\0\0\0payload".to_vec();
-        let bytes = write(&image, "app").unwrap();
+        let bytes = write(&image, Arch::X86_64, "app").unwrap();
         let file = object::File::parse(&*bytes).unwrap();
         assert_eq!(file.architecture(), Architecture::X86_64);
+        let bytes = write(&image, Arch::Aarch64, "app").unwrap();
+        let aarch64 = object::File::parse(&*bytes).unwrap().architecture();
+        assert_eq!(aarch64, Architecture::Aarch64);
         let symbol = file.symbols().find(|s| s.name() == Ok("app_aot")).unwrap();
         let section = file
             .section_by_index(symbol.section_index().unwrap())

@@ -3,7 +3,7 @@
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-use iwasm::{AotOptions, CpuFeature};
+use iwasm::{AotOptions, Arch, CpuFeature};
 
 /// What the command line asks for.
 #[derive(Debug, PartialEq)]
@@ -12,7 +12,7 @@ pub enum Command {
     Help,
     /// `--version`.
     Version,
-    /// `--target=help`.
+    /// `--target=help`: the targets, each with whether this build compiles for it.
     ListTargets,
     /// Compile a module.
     Compile(Options),
@@ -29,7 +29,7 @@ pub struct Options {
     pub verbose: bool,
     /// `--format=object`: an ELF relocatable holding the image instead of the image.
     pub object: bool,
-    /// `--opt-level`, `--bounds-checks`, `--cpu`, `--cpu-features`.
+    /// `--target`, `--opt-level`, `--bounds-checks`, `--cpu`, `--cpu-features`.
     pub aot: AotOptions,
     /// Wasm features turned off (`--disable-bulk-memory`, `--disable-ref-types`): a module
     /// using them is refused.
@@ -79,11 +79,14 @@ const UNSUPPORTED_ENABLES: &[&str] = &[
 /// The usage text.
 pub const USAGE: &str = "\
 Usage: wamrc [options] -o output_file wasm_file
-  --target=<arch>          Target architecture: x86_64 (--target=help lists them)
-  --cpu=<cpu>              Target CPU: generic (default: any x86-64) or native
-                           (this machine's optional extensions)
-  --cpu-features=<list>    Optional ISA extensions the code may use, e.g.
-                           +popcnt,+lzcnt,+bmi (the image then needs them)
+  --target=<arch>          Target architecture (default: this machine's):
+                           x86_64; --target=help lists them all
+  --cpu=<cpu>              Target CPU: generic (default: any CPU of the target)
+                           or native (this machine's optional extensions; the
+                           target must be this machine's architecture)
+  --cpu-features=<list>    Optional extensions of the target ISA the code may
+                           use, e.g. +popcnt,+lzcnt,+bmi on x86_64 (the image
+                           then needs them)
   --opt-level=n            Optimisation level 0 to 3 (default 3); 0 compiles as
                            the JIT does
   --bounds-checks=1|0      1: compare every memory access with the memory's
@@ -103,18 +106,32 @@ Usage: wamrc [options] -o output_file wasm_file
   -h, --help               Show this help
 ";
 
-/// `--target=help`.
-pub const TARGETS: &str = "\
-Targets:
-  x86_64 (also: x86-64, amd64)
-  aarch64 (also: aarch64v8, arm64): not yet (comes with the AArch64 back end)
-";
+/// The `--target=help` text: every architecture, its other spellings, its CPU features, and
+/// whether this build has a code generator for it.
+pub fn targets() -> String {
+    let mut text = String::from("Targets:\n");
+    for arch in Arch::ALL {
+        let aliases = arch.aliases().join(", ");
+        let features: Vec<&str> = arch.cpu_features().map(CpuFeature::name).collect();
+        let status = if arch.has_compiler() {
+            String::new()
+        } else {
+            String::from(": no code generator in this build yet")
+        };
+        text += &format!("  {} (also: {aliases}){status}\n", arch.name());
+        if !features.is_empty() {
+            text += &format!("      --cpu-features: {}\n", features.join(", "));
+        }
+    }
+    text
+}
 
 /// Parses the arguments after the program name.
 pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String> {
     let mut args = args.into_iter();
     let (mut input, mut output, mut verbose, mut object) = (None, None, false, false);
     let mut aot = AotOptions::default();
+    let (mut native_cpu, mut feature_list) = (false, Vec::new());
     let mut disabled = Vec::new();
     while let Some(arg) = args.next() {
         let text = arg
@@ -133,17 +150,14 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
                 output = Some(PathBuf::from(path));
             }
             ("--target", Some("help")) => return Ok(Command::ListTargets),
-            ("--target", Some("x86_64" | "x86-64" | "amd64")) => {}
-            ("--target", Some("aarch64" | "aarch64v8" | "arm64")) => {
-                return Err("target aarch64 is not supported yet (x86_64 only)".into())
+            ("--target", Some(name)) => {
+                aot.target = Arch::from_name(name)
+                    .ok_or_else(|| format!("unknown target {name} (see --target=help)"))?
             }
-            ("--target", Some(other)) => {
-                return Err(format!("unknown target {other} (see --target=help)"))
-            }
-            ("--cpu", Some("generic" | "x86-64")) => {}
-            ("--cpu", Some("native")) => aot.cpu_features.extend(CpuFeature::host()),
+            ("--cpu", Some("generic" | "x86-64")) => native_cpu = false,
+            ("--cpu", Some("native")) => native_cpu = true,
             ("--cpu", Some(other)) => return Err(format!("unknown CPU {other}")),
-            ("--cpu-features", Some(list)) => cpu_features(list, &mut aot.cpu_features)?,
+            ("--cpu-features", Some(list)) => feature_list.push(list.to_owned()),
             ("--opt-level", Some(level @ ("0" | "1" | "2" | "3"))) => {
                 aot.opt_level = level.parse().expect("a digit")
             }
@@ -177,6 +191,18 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
             }
         }
     }
+    if native_cpu {
+        if Arch::host() != Some(aot.target) {
+            return Err(format!(
+                "--cpu=native describes this machine, not a {} target",
+                aot.target
+            ));
+        }
+        aot.cpu_features.extend(CpuFeature::host());
+    }
+    for list in &feature_list {
+        cpu_features(aot.target, list, &mut aot.cpu_features)?;
+    }
     Ok(Command::Compile(Options {
         input: input.ok_or("no input file")?,
         output: output.ok_or("no output file (-o)")?,
@@ -187,18 +213,19 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
     }))
 }
 
-/// Applies a `--cpu-features` list (`+name` adds, `-name` removes; a bare name adds).
-fn cpu_features(list: &str, features: &mut Vec<CpuFeature>) -> Result<(), String> {
+/// Applies a `--cpu-features` list of `target`'s features (`+name` adds, `-name` removes; a
+/// bare name adds).
+fn cpu_features(target: Arch, list: &str, features: &mut Vec<CpuFeature>) -> Result<(), String> {
     for item in list.split(',').filter(|item| !item.is_empty()) {
         let (add, name) = match item.split_at(1) {
             ("-", name) => (false, name),
             ("+", name) => (true, name),
             _ => (true, item),
         };
-        let known: Vec<&str> = CpuFeature::ALL.iter().map(|f| f.name()).collect();
-        let feature = CpuFeature::from_name(name).ok_or_else(|| {
+        let known: Vec<&str> = target.cpu_features().map(CpuFeature::name).collect();
+        let feature = CpuFeature::from_name(target, name).ok_or_else(|| {
             format!(
-                "unknown or unused CPU feature {name} (known: {})",
+                "unknown or unused {target} CPU feature {name} (known: {})",
                 known.join(", ")
             )
         })?;
@@ -237,6 +264,7 @@ mod tests {
                 verbose: false,
                 object: false,
                 aot: AotOptions {
+                    target: Arch::X86_64,
                     bounds_checks: true,
                     ..AotOptions::default()
                 },
@@ -248,13 +276,15 @@ mod tests {
             panic!("no input or output")
         };
         let mut features = Vec::new();
-        cpu_features("+popcnt,+lzcnt,-popcnt,bmi1", &mut features).unwrap();
+        cpu_features(Arch::X86_64, "+popcnt,+lzcnt,-popcnt,bmi1", &mut features).unwrap();
         assert_eq!(features, [CpuFeature::Lzcnt, CpuFeature::Bmi1]);
-        assert!(cpu_features("+avx512f", &mut features).is_err());
+        assert!(cpu_features(Arch::X86_64, "+avx512f", &mut features).is_err());
+        assert!(cpu_features(Arch::Aarch64, "+popcnt", &mut features).is_err());
         assert_eq!(parse_strs(&["--target=help"]), Ok(Command::ListTargets));
         for bad in [
             &["--target=sparc", "-o", "o", "i"][..],
-            &["--target=aarch64v8", "-o", "o", "i"],
+            &["--target=aarch64_be", "-o", "o", "i"],
+            &["--target=aarch64", "--cpu-features=+popcnt", "-o", "o", "i"],
             &["--opt-level=4", "-o", "o", "i"],
             &["--format=elf", "-o", "o", "i"],
             &["--bounds-checks=2", "-o", "o", "i"],

@@ -95,3 +95,75 @@ fn disabled_features_refuse_modules_that_use_them() {
     let out = wamrc(&["--enable-tail-call", "-o", out_path, wasm]);
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn targets_are_listed_and_one_without_a_back_end_is_a_clear_error() {
+    let out = wamrc(&["--target=help"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    assert!(text.contains("x86_64 (also: x86-64, amd64)\n"), "{text}");
+    assert!(
+        text.contains("--cpu-features: popcnt, lzcnt, bmi"),
+        "{text}"
+    );
+    assert!(
+        text.contains("aarch64 (also: arm64, aarch64v8): no code generator in this build yet"),
+        "{text}"
+    );
+    let wasm = scratch("empty.wasm");
+    std::fs::write(&wasm, wat::parse_str("(module (func))").unwrap()).unwrap();
+    let aot = scratch("empty.aot");
+    let _ = std::fs::remove_file(&aot);
+    let (wasm, aot_path) = (wasm.to_str().unwrap(), aot.to_str().unwrap());
+    for target in ["--target=aarch64", "--target=aarch64v8.2", "--target=arm64"] {
+        let out = wamrc(&[target, "-o", aot_path, wasm]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        let expected = "no code generator for aarch64 in this build yet (targets: x86_64)";
+        assert!(
+            err.starts_with("wamrc: ") && err.trim_end().ends_with(expected),
+            "{err}"
+        );
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(!aot.exists());
+    }
+    // A feature of another ISA, and --cpu=native for another one, are refused.
+    for args in [
+        &["--target=aarch64", "--cpu-features=+popcnt"][..],
+        &["--target=aarch64", "--cpu=native"],
+    ] {
+        let out = wamrc(&[args, &["-o", aot_path, wasm]].concat());
+        assert_eq!(out.status.code(), Some(1));
+        assert!(!aot.exists());
+    }
+    for target in ["--target=x86_64", "--target=x86-64", "--target=amd64"] {
+        assert!(wamrc(&[target, "-o", aot_path, wasm]).status.success());
+    }
+}
+
+#[test]
+fn the_same_module_and_options_give_the_same_image_bytes() {
+    let wasm = scratch("calls.wasm");
+    let wat = r#"(module (memory 1)
+        (func $sq (param i32) (result i32) (i32.mul (local.get 0) (local.get 0)))
+        (func (export "f") (param i32) (result i32)
+          (call $sq (i32.load (local.get 0)))))"#;
+    std::fs::write(&wasm, wat::parse_str(wat).unwrap()).unwrap();
+    let wasm = wasm.to_str().unwrap();
+    for options in [
+        &["--opt-level=0"][..],
+        &["--opt-level=3", "--bounds-checks=1"],
+    ] {
+        let images: Vec<Vec<u8>> = ["a", "b"]
+            .iter()
+            .map(|name| {
+                let aot = scratch(&format!("calls-{name}.aot"));
+                let path = aot.to_str().unwrap();
+                let out = wamrc(&[options, &["--target=x86_64", "-o", path, wasm]].concat());
+                assert!(out.status.success());
+                std::fs::read(&aot).unwrap()
+            })
+            .collect();
+        assert_eq!(images[0], images[1], "{options:?}");
+    }
+}

@@ -9,14 +9,14 @@ use alloc::vec::Vec;
 use wasmparser::{BlockType, MemArg, Operator, ValType};
 
 use super::features::WasmFeatures;
-use super::helpers::NumericHelper;
 use super::locals::{self, LocalRegisters};
 use super::masm::{
     Callee, FloatCmp, FloatOp, FloatWidth, FunctionCode, IntCmp, IntOp, MacroAssembler, MemAccess,
     Operand, Reg, RuntimeCall, Slot, UnOp, Width,
 };
 use super::Settings;
-use crate::aot_options::CpuFeature;
+use crate::native::helpers::NumericHelper;
+
 use crate::control::{block_arity, CtrlKind};
 use crate::error::{Error, TrapCode};
 use crate::loader::ModuleInfo;
@@ -1384,12 +1384,8 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
             O::I32Ctz => self.unary(UnOp::Ctz(W32)),
             O::I64Clz => self.unary(UnOp::Clz(W64)),
             O::I64Ctz => self.unary(UnOp::Ctz(W64)),
-            O::I32Popcnt if self.settings.cpu_features.has(CpuFeature::Popcnt) => {
-                self.unary(UnOp::Popcnt(W32))
-            }
-            O::I64Popcnt if self.settings.cpu_features.has(CpuFeature::Popcnt) => {
-                self.unary(UnOp::Popcnt(W64))
-            }
+            O::I32Popcnt if self.masm.has_popcnt() => self.unary(UnOp::Popcnt(W32)),
+            O::I64Popcnt if self.masm.has_popcnt() => self.unary(UnOp::Popcnt(W64)),
             O::I32Popcnt => self.helper(H::I32Popcnt, 1),
             O::I64Popcnt => self.helper(H::I64Popcnt, 1),
 

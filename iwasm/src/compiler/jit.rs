@@ -9,14 +9,14 @@ use iwasm_platforms::memory::{flush_icache, Protection, Region};
 
 use super::{Bounds, FunctionCode, Settings};
 
-use super::isa::stubs;
 use crate::error::Trap;
+use crate::native;
 use crate::runtime::vmctx::{EntryFn, FuncRef, VMContext};
 use crate::runtime::{FuncKind, Store, TierHooks};
 
 /// A store's tier hooks for functions compiled on their first call.
 pub(crate) fn lazy_tier() -> TierHooks {
-    super::interpreted(lazy_entry)
+    native::interpreted(lazy_entry)
 }
 
 /// A store's tier hooks for functions that start at `first_tier`'s entry (the interpreter)
@@ -25,7 +25,7 @@ pub(crate) fn multi_tier(first_tier: EntryFn) -> TierHooks {
     TierHooks {
         promote: Some(compile_into as crate::runtime::PromoteFn),
         osr: Some(run_from_loop as crate::runtime::OsrFn),
-        ..super::interpreted(first_tier)
+        ..native::interpreted(first_tier)
     }
 }
 
@@ -56,7 +56,7 @@ fn run_from_loop(
     store.add_code_range(entry as usize, code.len(), func.func);
     // A reference to the same function whose native entry is the loop entry.
     let at_loop = FuncRef {
-        entry: Cell::new(stubs::enter as EntryFn),
+        entry: Cell::new(native::enter as EntryFn),
         type_id: func.type_id,
         func: func.func,
         vmctx: func.vmctx,
@@ -67,7 +67,7 @@ fn run_from_loop(
     // SAFETY: `at_loop` is a live reference whose native entry is compiled code expecting
     // the function's locals in `values`, which holds at least as many cells as the function
     // has locals and results (the caller's contract).
-    let status = unsafe { stubs::enter(&at_loop, core::ptr::null_mut(), values.as_mut_ptr()) };
+    let status = unsafe { native::enter(&at_loop, core::ptr::null_mut(), values.as_mut_ptr()) };
     if status != 0 {
         return Err(store.take_pending_trap());
     }
@@ -90,7 +90,7 @@ unsafe extern "C" fn lazy_entry(
         return 1;
     }
     // SAFETY: the function's native entry is now its compiled code.
-    unsafe { stubs::enter(callee, caller_vmctx, values) }
+    unsafe { native::enter(callee, caller_vmctx, values) }
 }
 
 /// Compiles `func` and switches its entries to the compiled code.
@@ -109,7 +109,7 @@ pub(crate) fn compile_into(store: &mut Store, func: &FuncRef) -> Result<(), Trap
     store.keep_code(Box::new(region));
     store.add_code_range(entry as usize, code.len(), func.func);
     func.native.set(entry);
-    func.entry.set(stubs::enter as EntryFn);
+    func.entry.set(native::enter as EntryFn);
     Ok(())
 }
 
@@ -121,7 +121,7 @@ fn bounds_for(store: &Store, instance: u32) -> Bounds {
         .memories
         .first()
         .is_some_and(|m| store.memories[*m as usize].is_reserved());
-    if store.config.guard_pages && reserved && faults::install(stubs::take_fault).is_ok() {
+    if store.config.guard_pages && reserved && faults::install(native::take_fault).is_ok() {
         Bounds::GuardPages
     } else {
         Bounds::Explicit

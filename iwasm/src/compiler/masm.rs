@@ -128,7 +128,7 @@ pub(crate) enum UnOp {
     Clz(Width),
     /// `iNN.ctz`.
     Ctz(Width),
-    /// `iNN.popcnt` (only where the CPU has `popcnt`).
+    /// `iNN.popcnt` (only where [`MacroAssembler::has_popcnt`]).
     Popcnt(Width),
     /// `fNN.sqrt`.
     Sqrt(FloatWidth),
@@ -163,9 +163,9 @@ pub(crate) struct FunctionCode {
     pub code: alloc::vec::Vec<u8>,
     /// Where [`Callee::Direct`] calls enter: past the loading of the context registers.
     pub direct_entry: u32,
-    /// The function's direct calls, to be linked: the offset of each call's 32-bit
-    /// PC-relative displacement, and the callee's function index.
-    pub direct_calls: alloc::vec::Vec<(u32, u32)>,
+    /// The function's direct calls, to be linked: where each one's field is (from the
+    /// start of `code`), how its ISA encodes it, and the callee's function index.
+    pub direct_calls: alloc::vec::Vec<crate::aot::reloc::Relocation>,
     /// The wasm features the function's operators use (set by the code generator).
     pub features: super::features::WasmFeatures,
 }
@@ -241,7 +241,10 @@ pub(crate) trait MacroAssembler {
     fn float_cmp(&mut self, cmp: FloatCmp, width: FloatWidth, lhs: Operand, rhs: Operand, dst: Reg);
     /// A unary operation (floating-point results into a floating-point register).
     fn unary(&mut self, op: UnOp, src: Operand, dst: Reg);
-    /// A numeric operation done by helper function `helper` (see `compiler::helpers`), a
+    /// Whether [`UnOp::Popcnt`] is available inline (else the code generator calls the
+    /// helper): on x86-64, where the target's CPU features include `popcnt`.
+    fn has_popcnt(&self) -> bool;
+    /// A numeric operation done by helper function `helper` (see `native::helpers`), a
     /// native call: the code generator keeps nothing else in registers across it. A trap it
     /// reports leaves the function.
     fn numeric_helper(&mut self, helper: u32, a: Operand, b: Operand, dst: Reg);

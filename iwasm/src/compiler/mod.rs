@@ -1,57 +1,36 @@
 //! The compiler: one code generator (`codegen`) over an ISA-neutral macro-assembler
-//! (`masm`), with a back end per ISA (`x64`), and the helpers compiled code calls. The JIT
-//! (`jit`) uses it today; the AOT compiler will too.
+//! (`masm`), with a back end per ISA (`x64`), chosen by the target each compilation is given
+//! (`Settings::target`), never by the host: every back end builds on every 64-bit host. The
+//! JIT (`jit`, where this build runs compiled code) compiles for the host; the AOT compiler
+//! (`aot`) for any target, writing images in `crate::aot`'s format. Below this module sit the
+//! image format and loader (`crate::aot`) and the code that runs compiled code
+//! (`crate::native`); neither imports anything from here.
 
 pub(crate) mod aot;
-#[cfg(iwasm_jit)]
 mod codegen;
-pub(crate) mod features;
-pub(crate) mod helpers;
+mod features;
 #[cfg(iwasm_jit)]
 pub(crate) mod jit;
-#[cfg(iwasm_jit)]
 mod locals;
-#[cfg(iwasm_jit)]
 mod masm;
-#[cfg(all(test, iwasm_jit))]
+#[cfg(test)]
 mod tests;
 mod x64;
 
-use x64 as isa;
-
-#[cfg(iwasm_jit)]
 pub(crate) use masm::{Bounds, FunctionCode};
 
-#[cfg(iwasm_jit)]
-use crate::aot_options::CpuFeature;
-#[cfg(iwasm_jit)]
 use crate::error::Error;
-#[cfg(iwasm_jit)]
 use crate::loader::ModuleInfo;
-use crate::runtime::vmctx::EntryFn;
-use crate::runtime::TierHooks;
+use crate::target::{Arch, CpuFeature};
 
-/// A store's tier hooks for wasm functions that start at `first_tier`'s entry and are never
-/// compiled, but can be called from compiled code (an AOT module's): host functions and
-/// such functions are called through [`x64::stubs::call_entry`].
-pub(crate) fn interpreted(first_tier: EntryFn) -> TierHooks {
-    TierHooks {
-        entry: first_tier,
-        native: isa::stubs::call_entry as *const u8,
-        compiled: &helpers::COMPILED_RUNTIME as *const _ as *const (),
-        promote: None,
-        osr: None,
-    }
-}
-
-#[cfg(iwasm_jit)]
-/// What the code generator may assume about the machine running the code, and how much it
-/// optimises.
+/// What a compilation is for: the machine running the code, and how much it optimises.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Settings {
+    /// The ISA the code is for.
+    pub arch: Arch,
     /// How memory accesses stay in bounds.
     pub bounds: Bounds,
-    /// Optional ISA extensions the code may use.
+    /// Optional extensions of the ISA the code may use.
     pub cpu_features: CpuFeatures,
     /// 0: the JIT's single pass; 1 and above: AOT optimisations too (`--opt-level`). From 2,
     /// calls between the module's functions are direct ([`Callee::Direct`](masm::Callee)),
@@ -59,11 +38,12 @@ pub(crate) struct Settings {
     pub opt_level: u8,
 }
 
-#[cfg(iwasm_jit)]
 impl Settings {
-    /// The JIT's settings: this CPU's extensions, no extra optimisation.
+    /// The JIT's settings: this machine and its CPU's extensions, no extra optimisation.
+    #[cfg(iwasm_jit)]
     pub(crate) fn jit(bounds: Bounds) -> Settings {
         Settings {
+            arch: Arch::host().expect("a JIT build runs on an architecture it compiles for"),
             bounds,
             cpu_features: CpuFeatures::host(),
             opt_level: 0,
@@ -71,12 +51,10 @@ impl Settings {
     }
 }
 
-#[cfg(iwasm_jit)]
 /// A set of [`CpuFeature`]s.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(crate) struct CpuFeatures(u8);
+pub(crate) struct CpuFeatures(u64);
 
-#[cfg(iwasm_jit)]
 impl CpuFeatures {
     /// The features in `list`.
     pub(crate) fn of(list: &[CpuFeature]) -> CpuFeatures {
@@ -84,9 +62,9 @@ impl CpuFeatures {
     }
 
     /// The features of this CPU (detected once by `std`, so cheap to ask per function).
+    #[cfg_attr(not(iwasm_jit), allow(dead_code, reason = "the JIT's target"))]
     pub(crate) fn host() -> CpuFeatures {
-        let detected = CpuFeature::ALL.into_iter().filter(|f| f.is_detected());
-        CpuFeatures(detected.fold(0, |bits, f| bits | 1 << f as u8))
+        CpuFeatures::of(&CpuFeature::host())
     }
 
     /// Whether `feature` is in the set.
@@ -95,23 +73,62 @@ impl CpuFeatures {
     }
 }
 
-#[cfg(iwasm_jit)]
-/// Compiles function `func_index` of `module` to position-independent machine code for the
-/// host.
+/// Whether this build has a back end for `arch`.
+pub(crate) fn has_back_end(arch: Arch) -> bool {
+    match arch {
+        Arch::X86_64 => true,
+        Arch::Aarch64 => false,
+    }
+}
+
+/// Compiles function `func_index` of `module` to position-independent machine code for
+/// `settings.arch`; entered at the start of its loop number `loop_entry` (counting every
+/// `loop` operator of the body in order) with all its locals as arguments if given, and then
+/// `None` if that loop does not start on an empty operand stack.
+fn compile_with(
+    module: &ModuleInfo,
+    func_index: u32,
+    settings: Settings,
+    loop_entry: Option<u32>,
+) -> Result<Option<FunctionCode>, Error> {
+    let has_memory = !module.memories.is_empty();
+    match settings.arch {
+        Arch::X86_64 => {
+            let masm = x64::masm::X64Masm::new(has_memory, settings);
+            codegen::compile(module, func_index, masm, settings, loop_entry)
+        }
+        arch @ Arch::Aarch64 => Err(no_back_end(arch)),
+    }
+}
+
+/// The error for a target this build has no back end for.
+fn no_back_end(arch: Arch) -> Error {
+    Error::Unsupported(alloc::format!(
+        "no code generator for {arch} in this build yet (targets: {})",
+        Arch::ALL
+            .into_iter()
+            .filter(|a| has_back_end(*a))
+            .map(Arch::name)
+            .collect::<alloc::vec::Vec<_>>()
+            .join(", ")
+    ))
+}
+
+/// Compiles function `func_index` of `module` to position-independent machine code for
+/// `settings.arch`.
 pub(crate) fn compile_function(
     module: &ModuleInfo,
     func_index: u32,
     settings: Settings,
 ) -> Result<FunctionCode, Error> {
-    let masm = isa::masm::X64Masm::new(!module.memories.is_empty(), settings);
-    codegen::compile(module, func_index, masm, settings, None)?
+    compile_with(module, func_index, settings, None)?
         .ok_or_else(|| Error::Resource("the function entry was not generated".into()))
 }
 
+/// Compiles every function body of `module` (as the JIT would, all at once) and returns the
+/// machine code's total size in bytes: a measure of the code generator's speed and output
+/// size.
 #[cfg(iwasm_jit)]
-/// Compiles every function body of `module` for the host (as the JIT would, all at once)
-/// and returns the machine code's total size in bytes: a measure of the code generator's
-/// speed and output size.
 pub(crate) fn compile_all(module: &ModuleInfo, settings: Settings) -> Result<usize, Error> {
     let first = module.num_imported_funcs as u32;
     (first..module.funcs.len() as u32).try_fold(0, |size, index| {
@@ -119,16 +136,15 @@ pub(crate) fn compile_all(module: &ModuleInfo, settings: Settings) -> Result<usi
     })
 }
 
-#[cfg(iwasm_jit)]
 /// Compiles function `func_index` of `module` entered at the start of its loop number
-/// `ordinal` (counting every `loop` operator of the body in order) with all its locals as
-/// arguments; `None` if that loop does not start on an empty operand stack.
+/// `ordinal` with all its locals as arguments; `None` if that loop does not start on an
+/// empty operand stack.
+#[cfg(iwasm_jit)]
 pub(crate) fn compile_loop_entry(
     module: &ModuleInfo,
     func_index: u32,
     ordinal: u32,
     settings: Settings,
 ) -> Result<Option<FunctionCode>, Error> {
-    let masm = isa::masm::X64Masm::new(!module.memories.is_empty(), settings);
-    codegen::compile(module, func_index, masm, settings, Some(ordinal))
+    compile_with(module, func_index, settings, Some(ordinal))
 }

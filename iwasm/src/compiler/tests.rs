@@ -74,6 +74,9 @@ impl MacroAssembler for Recorder {
     fn float_cmp(&mut self, c: FloatCmp, w: FloatWidth, l: Operand, r: Operand, d: Reg) {
         self.log(format!("{c:?}.{w:?} {l:?} {r:?} -> {d:?}"));
     }
+    fn has_popcnt(&self) -> bool {
+        true
+    }
     fn unary(&mut self, op: UnOp, src: Operand, dst: Reg) {
         self.log(format!("{op:?} {src:?} -> {dst:?}"));
     }
@@ -149,7 +152,12 @@ impl MacroAssembler for Recorder {
 /// The recorded code of function 0 of `wat` (entered at loop `loop_entry` if given).
 fn record(wat: &str, loop_entry: Option<u32>) -> Option<String> {
     let module = Module::new(&wat::parse_str(wat).unwrap()).unwrap();
-    let settings = super::Settings::jit(super::Bounds::GuardPages);
+    let settings = super::Settings {
+        arch: crate::target::Arch::X86_64,
+        bounds: super::Bounds::GuardPages,
+        cpu_features: Default::default(),
+        opt_level: 0,
+    };
     let code =
         codegen::compile(&module.info, 0, Recorder::default(), settings, loop_entry).unwrap()?;
     Some(String::from_utf8(code.code).unwrap())

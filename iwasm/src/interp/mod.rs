@@ -22,7 +22,7 @@ use alloc::boxed::Box;
 pub(crate) use cell::Cell;
 #[cfg(feature = "wasm")]
 pub(crate) use exec::entry;
-#[cfg(iwasm_aot)]
+#[cfg(any(iwasm_aot, iwasm_compiler))]
 pub(crate) use ops::for_each_op;
 #[cfg(feature = "wasm")]
 pub(crate) use ops::Instr;

@@ -164,7 +164,7 @@ impl ModuleInfo {
 
     /// The metadata without the function bodies, as an AOT image carries it: `bytes` holds
     /// only the data segments' contents (their ranges re-based), `bodies` is empty.
-    #[cfg(iwasm_jit)]
+    #[cfg(iwasm_compiler)]
     pub fn without_code(&self) -> ModuleInfo {
         let mut bytes = Vec::new();
         let data = self
@@ -225,33 +225,6 @@ pub(crate) fn supported_features() -> wasmparser::WasmFeatures {
 }
 
 impl Module {
-    /// Decodes and validates `bytes`: a wasm binary, or an AOT image (see
-    /// [`compile_aot`](crate::compile_aot); recognised by its magic, loaded without parsing
-    /// wasm). Malformed or invalid modules and images give [`Error::Load`]; modules using
-    /// features beyond WebAssembly 2.0 (SIMD, tail calls, ...), and images for another
-    /// machine or format version, give [`Error::Unsupported`].
-    pub fn new(bytes: &[u8]) -> Result<Module, Error> {
-        if bytes.starts_with(b"\0aot") {
-            return crate::engine::load_aot(bytes).map(|info| Module {
-                info: Arc::new(info),
-            });
-        }
-        #[cfg(feature = "wasm")]
-        return {
-            validate(bytes)?;
-            let info = sections::decode(bytes)?;
-            Ok(Module {
-                info: Arc::new(info),
-            })
-        };
-        #[cfg(not(feature = "wasm"))]
-        return Err(Error::Unsupported(alloc::format!(
-            "this build of iwasm runs AOT images only; {} bytes with no AOT magic given (build \
-             with the `wasm` feature for WebAssembly binaries)",
-            bytes.len()
-        )));
-    }
-
     /// The names of the module's exports.
     pub fn export_names(&self) -> impl Iterator<Item = &str> {
         self.info.exports.keys().map(String::as_str)
@@ -264,6 +237,13 @@ impl Module {
             .iter()
             .map(|i| (i.module.as_str(), i.name.as_str()))
     }
+}
+
+/// Decodes and validates wasm binary `bytes` (see [`Module::new`]).
+#[cfg(feature = "wasm")]
+pub(crate) fn decode(bytes: &[u8]) -> Result<ModuleInfo, Error> {
+    validate(bytes)?;
+    sections::decode(bytes)
 }
 
 #[cfg(feature = "wasm")]

@@ -27,7 +27,7 @@ pub use linker::Linker;
 #[cfg(feature = "wasm")]
 pub(crate) use memory::zeroed_vec;
 pub(crate) use memory::MemoryInst;
-#[cfg(iwasm_aot)]
+#[cfg(feature = "std")]
 pub(crate) use memory::RESERVATION as MEMORY_RESERVATION;
 pub(crate) use table::TableInst;
 

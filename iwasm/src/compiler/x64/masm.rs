@@ -23,15 +23,16 @@ use dynasmrt::x64::X64Relocation;
 use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi, VecAssembler};
 
 use super::regs::{R8, R9, RAX, RCX, RDI, RDX, RSI, XMM0, XMM1};
-use crate::aot_options::CpuFeature;
-use crate::compiler::helpers::{CompiledRuntime, TRAP_STATUS_BASE};
+use crate::aot::reloc::{RelocKind, Relocation};
 use crate::compiler::masm::{
     Bounds, Callee, FloatCmp, FloatOp, FloatWidth, FunctionCode, IntCmp, IntOp, MacroAssembler,
     MemAccess, Operand, Reg, RuntimeCall, Slot, UnOp, Width,
 };
 use crate::compiler::Settings;
 use crate::error::{Error, TrapCode};
+use crate::native::helpers::{CompiledRuntime, TRAP_STATUS_BASE};
 use crate::runtime::vmctx::offsets as off;
+use crate::target::CpuFeature;
 
 /// The x86-64 back end for one function.
 pub(crate) struct X64Masm {
@@ -49,7 +50,7 @@ pub(crate) struct X64Masm {
     /// Where direct calls enter (see `FunctionCode::direct_entry`).
     direct_entry: usize,
     /// Direct calls: where each one's displacement is, and the callee.
-    direct_calls: Vec<(u32, u32)>,
+    direct_calls: Vec<Relocation>,
 }
 
 /// `[rsp + 8 * slot]`'s displacement.
@@ -655,6 +656,10 @@ impl MacroAssembler for X64Masm {
         });
     }
 
+    fn has_popcnt(&self) -> bool {
+        self.settings.cpu_features.has(CpuFeature::Popcnt)
+    }
+
     fn unary(&mut self, op: UnOp, src: Operand, dst: Reg) {
         match op {
             UnOp::Eqz(width) => {
@@ -915,8 +920,11 @@ impl MacroAssembler for X64Masm {
             // `call rel32`, linked later; the callee returns with r14, r12 and r15 as they
             // were (the same instance's, memory 0's base up to date).
             self.ops.extend([0xe8, 0, 0, 0, 0]);
-            self.direct_calls
-                .push((self.ops.offset().0 as u32 - 4, func));
+            self.direct_calls.push(Relocation {
+                offset: self.ops.offset().0 as u32 - 4,
+                kind: RelocKind::X86CallRel32,
+                func,
+            });
             return;
         }
         match callee {

@@ -1,10 +1,5 @@
-//! The x86-64 back end: the macro-assembler and the entry/exit stubs.
+//! The x86-64 back end: encodings and register use (the stubs that run its code are the
+//! runtime's, in `native::x86_64`).
 
-#[cfg(iwasm_jit)]
 pub(crate) mod masm;
-#[cfg_attr(
-    not(iwasm_jit),
-    allow(dead_code, reason = "the macro-assembler uses the rest")
-)]
 mod regs;
-pub(crate) mod stubs;

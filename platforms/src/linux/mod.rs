@@ -187,113 +187,14 @@ pub(crate) fn write_all(fd: libc::c_int, mut bytes: &[u8]) -> Result<(), PalErro
     Ok(())
 }
 
-/// The installed fault handler and the handlers it replaced (for faults it leaves alone).
-struct FaultHandlers {
-    handler: std::sync::OnceLock<crate::faults::FaultHandler>,
-    previous: std::sync::OnceLock<[libc::sigaction; 2]>,
-}
+/// Memory faults become the runtime's to take where it knows the architecture's registers.
+#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+mod faults;
+#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+pub(crate) use faults::install_fault_handler;
 
-static FAULTS: FaultHandlers = FaultHandlers {
-    handler: std::sync::OnceLock::new(),
-    previous: std::sync::OnceLock::new(),
-};
-
-/// The signals a memory fault raises.
-const FAULT_SIGNALS: [libc::c_int; 2] = [libc::SIGSEGV, libc::SIGBUS];
-
-pub(crate) fn install_fault_handler(handler: crate::faults::FaultHandler) -> Result<(), PalError> {
-    if !cfg!(target_arch = "x86_64") {
-        return Err(PalError::Unsupported(crate::Unsupported));
-    }
-    if FAULTS.handler.set(handler).is_err() {
-        return Ok(());
-    }
-    let mut previous: [libc::sigaction; 2] =
-        // SAFETY: `sigaction` is a plain C struct; all-zero is a valid (empty) value.
-        unsafe { core::mem::zeroed() };
-    for (signal, old) in FAULT_SIGNALS.iter().zip(previous.iter_mut()) {
-        // SAFETY: installs a handler with a valid, zero-initialised sigaction whose handler
-        // follows the SA_SIGINFO signature; `old` receives the previous disposition.
-        unsafe {
-            let mut action: libc::sigaction = core::mem::zeroed();
-            action.sa_sigaction = on_fault as *const () as usize;
-            action.sa_flags = libc::SA_SIGINFO | libc::SA_NODEFER | libc::SA_ONSTACK;
-            libc::sigemptyset(&mut action.sa_mask);
-            if libc::sigaction(*signal, &action, old) != 0 {
-                return Err(errno());
-            }
-        }
-    }
-    let _ = FAULTS.previous.set(previous);
-    Ok(())
-}
-
-/// The signal handler: asks the runtime's handler, else hands the fault on.
-extern "C" fn on_fault(
-    signal: libc::c_int,
-    info: *mut libc::siginfo_t,
-    context: *mut libc::c_void,
-) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: the kernel passes a valid ucontext for SA_SIGINFO handlers.
-    unsafe {
-        let uc = &mut *(context as *mut libc::ucontext_t);
-        if let Some(handler) = FAULTS.handler.get() {
-            let gregs = &mut uc.uc_mcontext.gregs;
-            // Hardware numbering: rax rcx rdx rbx rsp rbp rsi rdi r8..r15.
-            const ORDER: [libc::c_int; 16] = [
-                libc::REG_RAX,
-                libc::REG_RCX,
-                libc::REG_RDX,
-                libc::REG_RBX,
-                libc::REG_RSP,
-                libc::REG_RBP,
-                libc::REG_RSI,
-                libc::REG_RDI,
-                libc::REG_R8,
-                libc::REG_R9,
-                libc::REG_R10,
-                libc::REG_R11,
-                libc::REG_R12,
-                libc::REG_R13,
-                libc::REG_R14,
-                libc::REG_R15,
-            ];
-            let mut state = crate::faults::FaultState {
-                pc: gregs[libc::REG_RIP as usize] as usize,
-                gprs: ORDER.map(|r| gregs[r as usize] as usize),
-            };
-            if handler(&mut state) {
-                gregs[libc::REG_RIP as usize] = state.pc as i64;
-                for (r, value) in ORDER.iter().zip(state.gprs) {
-                    gregs[*r as usize] = value as i64;
-                }
-                return;
-            }
-        }
-    }
-    forward_fault(signal, info, context);
-}
-
-/// Hands a fault the runtime did not take to the handler installed before ours (or to the
-/// default action: the fault repeats on return and ends the process).
-fn forward_fault(signal: libc::c_int, info: *mut libc::siginfo_t, context: *mut libc::c_void) {
-    let index = FAULT_SIGNALS.iter().position(|s| *s == signal).unwrap_or(0);
-    let Some(previous) = FAULTS.previous.get().map(|p| p[index]) else {
-        return;
-    };
-    // SAFETY: restores or calls the disposition that was installed before ours, as the
-    // kernel would have.
-    unsafe {
-        if previous.sa_sigaction == libc::SIG_DFL || previous.sa_sigaction == libc::SIG_IGN {
-            libc::sigaction(signal, &previous, core::ptr::null_mut());
-        } else if previous.sa_flags & libc::SA_SIGINFO != 0 {
-            let f: extern "C" fn(libc::c_int, *mut libc::siginfo_t, *mut libc::c_void) =
-                core::mem::transmute(previous.sa_sigaction);
-            f(signal, info, context);
-        } else {
-            let f: extern "C" fn(libc::c_int) = core::mem::transmute(previous.sa_sigaction);
-            f(signal);
-        }
-    }
+/// Elsewhere (ARMv7): no fault handling; compiled code checks bounds explicitly.
+#[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+pub(crate) fn install_fault_handler(_: crate::faults::FaultHandler) -> Result<(), PalError> {
+    Err(PalError::Unsupported(crate::Unsupported))
 }

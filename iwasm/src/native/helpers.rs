@@ -1,18 +1,21 @@
 //! What compiled code calls for operations it does not emit inline: one helper per numeric
 //! operation, generated from the interpreter's op list so both tiers share one definition of
-//! every operation's semantics; and the trap exit. [`COMPILED_RUNTIME`] is the table compiled
-//! code reaches through the store's runtime state.
+//! every operation's semantics; and the trap exit. [`CompiledRuntime`] is the layout of the
+//! table compiled code reaches through the store's runtime state (the code generator reads
+//! its offsets on any host); [`COMPILED_RUNTIME`] the table itself, where compiled code runs.
 
-use alloc::vec::Vec;
-
-use crate::error::{Trap, TrapCode};
-use crate::interp::{for_each_op, Cell};
-use crate::runtime::vmctx::{VMContext, VMRuntime};
+#[cfg(iwasm_aot)]
+use crate::error::TrapCode;
+use crate::interp::for_each_op;
+#[cfg(iwasm_aot)]
+use crate::interp::Cell;
+use crate::runtime::vmctx::VMContext;
 
 /// A trap status a compiled-code trap exit receives: this base plus a [`TrapCode`].
 pub(crate) const TRAP_STATUS_BASE: u32 = 0x100;
 
 /// A trap status meaning "the trap is already recorded in the store".
+#[cfg(iwasm_aot)]
 pub(crate) const TRAP_STATUS_RECORDED: u32 = 1;
 
 /// A numeric helper's result: the value, and 0 or a trap status.
@@ -26,10 +29,12 @@ pub(crate) struct HelperResult {
 /// operations).
 pub(crate) type NumericFn = unsafe extern "C" fn(u64, u64) -> HelperResult;
 
+#[cfg(iwasm_aot)]
 fn ok(value: u64) -> HelperResult {
     HelperResult { value, trap: 0 }
 }
 
+#[cfg(iwasm_aot)]
 fn trapped(code: TrapCode) -> HelperResult {
     HelperResult {
         value: 0,
@@ -56,6 +61,7 @@ macro_rules! numeric_helpers {
         }
 
         /// The helper functions, one per operation.
+        #[cfg(iwasm_aot)]
         #[allow(non_snake_case, clippy::unused_unit, clippy::neg_cmp_op_on_partial_ord)]
         mod functions {
             use super::*;
@@ -83,6 +89,7 @@ macro_rules! numeric_helpers {
         const NUMERIC_COUNT: usize = [$(stringify!($bin),)* $(stringify!($bt),)* $(stringify!($un),)* $(stringify!($ut),)*].len();
 
         /// The helpers in [`NumericHelper`] order.
+        #[cfg(iwasm_aot)]
         const NUMERIC_HELPERS: [NumericFn; NUMERIC_COUNT] = [
             $(functions::$bin,)* $(functions::$bt,)* $(functions::$un,)* $(functions::$ut,)*
         ];
@@ -101,85 +108,8 @@ pub(crate) struct CompiledRuntime {
 }
 
 /// The one table every store with compiled code points at.
+#[cfg(iwasm_aot)]
 pub(crate) static COMPILED_RUNTIME: CompiledRuntime = CompiledRuntime {
-    trap: super::isa::stubs::trap_exit,
+    trap: super::host::trap_exit,
     numeric: NUMERIC_HELPERS,
 };
-
-/// Most compiled frames a trap's backtrace names.
-const MAX_BACKTRACE: usize = 10_000;
-
-/// Records the trap a compiled-code trap exit reports (`status`, see [`TRAP_STATUS_BASE`];
-/// `detail`: the table index of an uninitialised element), with the backtrace of the
-/// compiled frames from the one at code address `pc` with frame pointer `fp` (the trapping
-/// function, or for a trap already recorded, the caller of the failed call) up to the entry
-/// stub.
-///
-/// # Safety
-/// `runtime` is the live runtime state of the executing store; `fp` is the frame pointer of
-/// the compiled function whose code contains `pc`, whose chain of saved frame pointers and
-/// return addresses leads back to the entry stub.
-pub(crate) unsafe extern "C" fn record_trap(
-    runtime: *mut VMRuntime,
-    status: u32,
-    detail: u32,
-    pc: usize,
-    fp: usize,
-) {
-    // SAFETY: guaranteed by the caller.
-    let store = unsafe { &mut *(*runtime).store };
-    let trap = if status == TRAP_STATUS_RECORDED {
-        store.take_pending_trap()
-    } else {
-        match trap_code(status.wrapping_sub(TRAP_STATUS_BASE)) {
-            TrapCode::UninitializedElement => Trap::uninitialized_element(detail),
-            code => Trap::new(code),
-        }
-    };
-    let mut backtrace = Vec::new();
-    let (mut pc, mut fp) = (pc, fp);
-    while let Some(func) = store.func_at(pc) {
-        backtrace.push(store.func_name(func));
-        if backtrace.len() == MAX_BACKTRACE {
-            break;
-        }
-        // SAFETY: `fp` is the frame pointer of a compiled function (its code contains the
-        // previous `pc`): the caller's frame pointer and the return address are above it.
-        unsafe {
-            pc = *((fp + 8) as *const usize);
-            fp = *(fp as *const usize);
-        }
-    }
-    store.set_pending_trap(trap.with_backtrace(backtrace));
-}
-
-/// The trap code numbered `n` (see `TrapCode as u32`).
-fn trap_code(n: u32) -> TrapCode {
-    const CODES: [TrapCode; 12] = [
-        TrapCode::Unreachable,
-        TrapCode::MemoryOutOfBounds,
-        TrapCode::TableOutOfBounds,
-        TrapCode::UndefinedElement,
-        TrapCode::UninitializedElement,
-        TrapCode::IndirectCallTypeMismatch,
-        TrapCode::IntegerDivideByZero,
-        TrapCode::IntegerOverflow,
-        TrapCode::InvalidConversionToInteger,
-        TrapCode::StackExhausted,
-        TrapCode::Host,
-        TrapCode::Exit,
-    ];
-    CODES.get(n as usize).copied().unwrap_or(TrapCode::Host)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn trap_codes_round_trip() {
-        for n in 0..12 {
-            assert_eq!(trap_code(n) as u32, n);
-        }
-    }
-}
