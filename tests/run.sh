@@ -31,10 +31,10 @@ forbid() {
         exit 1
     fi
 }
-forbid runtime interp native aot module compiler engine
-forbid loader native aot module compiler engine
+forbid loader runtime interp native target aot module compiler engine
+forbid runtime interp native target aot module compiler engine
 forbid native aot module compiler engine
-forbid aot module compiler engine
+forbid aot native module compiler engine
 forbid compiler engine
 
 step "format and lints"

@@ -82,6 +82,9 @@ impl RunningMode {
                 entry: FIRST_TIER,
                 native: core::ptr::null(),
                 compiled: core::ptr::null(),
+                compiled_entry: None,
+                #[cfg(feature = "std")]
+                fault_handler: None,
                 promote: None,
                 osr: None,
             },

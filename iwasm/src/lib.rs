@@ -33,7 +33,8 @@
 
 extern crate alloc;
 
-// Bottom-up: each layer imports only those above it in this list (see the README's layout).
+// The layers, bottom-up: each imports only modules listed before it (`values` excepted: a
+// value may be a `runtime::Func`). `tests/run.sh` checks it for the layers from `loader` on.
 #[cfg(feature = "std")]
 mod aot;
 mod aot_options;

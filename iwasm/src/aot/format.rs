@@ -43,7 +43,10 @@ pub(crate) struct ImageOut<'a> {
 #[derive(Deserialize)]
 #[cfg_attr(
     not(iwasm_aot),
-    allow(dead_code, reason = "a build that runs no compiled code checks the target only")
+    allow(
+        dead_code,
+        reason = "a build that runs no compiled code checks the target only"
+    )
 )]
 pub(crate) struct Image<'a> {
     pub target: Target,

@@ -5,15 +5,12 @@
 use alloc::boxed::Box;
 use alloc::string::String;
 
-use iwasm_platforms::faults::FaultHandler;
 use iwasm_platforms::memory::{flush_icache, Protection, Region};
 
 use super::format::{decode, invalid, Image};
 use super::{features, target::BoundsChecks};
 use crate::error::Error;
 use crate::loader::{check, ModuleInfo, NativeCode};
-use crate::native::helpers::COMPILED_RUNTIME;
-use crate::runtime::vmctx::EntryFn;
 
 /// Loads an AOT image: checks it, maps its code executable and returns the module.
 pub(crate) fn load(bytes: &[u8]) -> Result<ModuleInfo, Error> {
@@ -74,9 +71,7 @@ fn map_code(code: &[u8], functions: &[(u32, u32)], guard_pages: bool) -> Result<
             .iter()
             .map(|(o, l)| (unsafe { base.add(*o as usize) }, *l as usize))
             .collect(),
-        entry: crate::native::enter as EntryFn,
-        compiled: &COMPILED_RUNTIME as *const _ as *const (),
-        guard_pages: guard_pages.then_some(crate::native::take_fault as FaultHandler),
+        guard_pages,
         _memory: Box::new(region),
     })
 }

@@ -124,20 +124,16 @@ fn bytes_from_borrowed<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<u8>
 pub(crate) struct NativeCode {
     /// Each defined function's native entry and code length, in order.
     pub functions: Vec<(*const u8, usize)>,
-    /// The entry (see `EntryFn`) that runs such code from outside.
-    pub entry: crate::runtime::vmctx::EntryFn,
-    /// The table compiled code reaches through the store's runtime state.
-    pub compiled: *const (),
-    /// When the code relies on guard pages: the handler that turns its memory faults into
-    /// traps (memory 0 must then sit in its own reservation).
+    /// Whether the code relies on guard pages for bounds checks (memory 0 must then sit in
+    /// its own reservation, and faults there become traps).
     #[cfg(feature = "std")]
-    pub guard_pages: Option<iwasm_platforms::faults::FaultHandler>,
+    pub guard_pages: bool,
     /// Keeps the code mapped (dropped with the module).
     pub _memory: alloc::boxed::Box<dyn core::any::Any>,
 }
 
-// SAFETY: the code is immutable executable memory and the table a static: sharing or sending
-// them between threads is sound.
+// SAFETY: the code is immutable executable memory: sharing or sending it between threads is
+// sound.
 unsafe impl Send for NativeCode {}
 // SAFETY: as above.
 unsafe impl Sync for NativeCode {}

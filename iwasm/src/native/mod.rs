@@ -13,7 +13,7 @@ pub(crate) mod x86_64;
 #[cfg(all(iwasm_aot, target_arch = "x86_64"))]
 pub(crate) use x86_64 as host;
 
-#[cfg(iwasm_aot)]
+#[cfg(iwasm_jit)]
 pub(crate) use host::{enter, take_fault};
 
 #[cfg(iwasm_aot)]
@@ -30,6 +30,8 @@ pub(crate) fn interpreted(first_tier: EntryFn) -> TierHooks {
         entry: first_tier,
         native: host::call_entry as *const u8,
         compiled: &helpers::COMPILED_RUNTIME as *const _ as *const (),
+        compiled_entry: Some(host::enter),
+        fault_handler: Some(host::take_fault),
         promote: None,
         osr: None,
     }

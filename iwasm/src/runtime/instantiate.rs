@@ -43,12 +43,9 @@ pub(crate) fn instantiate(
         }
     }
     let entry = match &info.native {
-        Some(native) => {
-            if store.runtime.compiled.is_null() {
-                store.runtime.compiled = native.compiled;
-            }
-            native.entry
-        }
+        Some(_) => store.tier.compiled_entry.ok_or_else(|| {
+            Error::Unsupported("this build of iwasm runs no compiled code".into())
+        })?,
         None => store.tier.entry,
     };
     for index in info.num_imported_funcs..info.funcs.len() {
@@ -73,8 +70,8 @@ pub(crate) fn instantiate(
         memories.push(store.memories.push(memory) as u32);
     }
     #[cfg(feature = "std")]
-    if let Some(handler) = info.native.as_ref().and_then(|n| n.guard_pages) {
-        require_guard_pages(store, memories.first().copied(), handler)?;
+    if info.native.as_ref().is_some_and(|n| n.guard_pages) {
+        require_guard_pages(store, memories.first().copied())?;
     }
     let func_refs: Box<[*const FuncRef]> = funcs.iter().map(|f| store.func_ref(*f)).collect();
     for (ty, init) in info.globals[info.num_imported_globals..]
@@ -134,11 +131,7 @@ pub(crate) fn instantiate(
 /// Checks that code relying on guard pages can run here: memory 0 (if any) sits in its own
 /// reservation and the store allows guard pages; installs `handler` for the faults.
 #[cfg(feature = "std")]
-fn require_guard_pages(
-    store: &Store,
-    memory0: Option<u32>,
-    handler: iwasm_platforms::faults::FaultHandler,
-) -> Result<(), Error> {
+fn require_guard_pages(store: &Store, memory0: Option<u32>) -> Result<(), Error> {
     let Some(memory) = memory0 else {
         return Ok(());
     };
@@ -154,6 +147,9 @@ fn require_guard_pages(
     if !store.memories[memory as usize].is_reserved() {
         return refuse("memory 0 is not in a reserved region on this host");
     }
+    let Some(handler) = store.tier.fault_handler else {
+        return refuse("this build of iwasm handles no memory faults");
+    };
     match iwasm_platforms::faults::install(handler) {
         Ok(()) => Ok(()),
         Err(e) => refuse(&alloc::format!("memory faults cannot be handled here: {e}")),

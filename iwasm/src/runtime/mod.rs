@@ -127,6 +127,13 @@ pub(crate) struct TierHooks {
     pub native: *const u8,
     /// The table compiled code reaches through [`VMRuntime::compiled`], or null.
     pub compiled: *const (),
+    /// The entry of functions a module brings compiled (an AOT image's), where this build
+    /// runs compiled code.
+    pub compiled_entry: Option<EntryFn>,
+    /// The handler that turns memory faults in compiled code into traps, where this build
+    /// runs compiled code (guard-page bounds checks need it).
+    #[cfg(feature = "std")]
+    pub fault_handler: Option<iwasm_platforms::faults::FaultHandler>,
     /// Promotes a hot function to the next tier (swapping its entries), if the engine
     /// tiers up.
     pub promote: Option<PromoteFn>,
