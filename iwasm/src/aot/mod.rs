@@ -9,6 +9,7 @@
 //! - [`reloc`]: the relocation kinds of direct calls, per ISA, and how each is applied.
 //! - `load`: an image to a module with executable code (where this build runs compiled code).
 
+#[cfg(any(iwasm_aot, iwasm_compiler))]
 pub(crate) mod features;
 pub(crate) mod format;
 #[cfg(iwasm_aot)]
