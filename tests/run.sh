@@ -91,6 +91,8 @@ done
 step "reproducible images: wamrc built for AArch64, run under qemu-aarch64 with --target=x86_64"
 # The code generator builds on a host it has no back end or stubs for, without dead code.
 cargo clippy -p iwasm --target aarch64-unknown-linux-gnu -- -D warnings
+# The platform layer's AArch64 fault state (ucontext read and written back) under QEMU.
+cargo test -p iwasm-platforms --target aarch64-unknown-linux-gnu
 cargo build --release -p wamrc --target aarch64-unknown-linux-gnu
 cross_wamrc=(qemu-aarch64 -L /usr/aarch64-linux-gnu target/aarch64-unknown-linux-gnu/release/wamrc)
 for program in "wat2wasm input.wat" "markdown input.md"; do

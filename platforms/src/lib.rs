@@ -349,4 +349,60 @@ mod tests {
     fn writes_to_stderr() {
         io::write_stderr(b"").unwrap();
     }
+
+    #[test]
+    fn resuming_in_a_call_sets_the_c_argument_registers_and_the_pc() {
+        let mut state = faults::FaultState {
+            pc: 1,
+            sp: 2,
+            gprs: [0; faults::GPR_COUNT],
+        };
+        state.resume_in_call(0x1000, [10, 11, 12, 13, 14]);
+        assert_eq!(state.pc, 0x1000);
+        assert_eq!(state.sp, 2);
+        // x86-64: rdi, rsi, rdx, rcx, r8; AArch64: x0-x4.
+        let expected: [usize; 5] = if cfg!(target_arch = "aarch64") {
+            [0, 1, 2, 3, 4]
+        } else {
+            [7, 6, 2, 1, 8]
+        };
+        for (reg, value) in expected.into_iter().zip(10..) {
+            assert_eq!(state.gprs[reg], value);
+        }
+    }
+
+    /// The handler sees the faulting thread's program counter and stack pointer, and the
+    /// thread resumes with the registers it leaves (here: unchanged, the page made readable).
+    #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+    #[test]
+    fn a_fault_handler_sees_the_thread_and_resumes_it() {
+        use core::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
+        static GUARDED: AtomicPtr<memory::Region> = AtomicPtr::new(core::ptr::null_mut());
+        static SEEN_PC: AtomicUsize = AtomicUsize::new(0);
+        static SEEN_SP: AtomicUsize = AtomicUsize::new(0);
+        fn take(state: &mut faults::FaultState) -> bool {
+            let region = GUARDED.swap(core::ptr::null_mut(), Ordering::SeqCst);
+            if region.is_null() {
+                return false;
+            }
+            SEEN_PC.store(state.pc, Ordering::SeqCst);
+            SEEN_SP.store(state.sp, Ordering::SeqCst);
+            // SAFETY: the test's region outlives the fault; mprotect is async-signal-safe.
+            unsafe { (*region).protect(memory::Protection::ReadWrite).is_ok() }
+        }
+        let mut region = memory::Region::map(1, memory::Protection::None).unwrap();
+        faults::install(take).unwrap();
+        GUARDED.store(&mut region, Ordering::SeqCst);
+        // SAFETY: the region is mapped; the first read faults and the handler makes it
+        // readable before the read is retried.
+        let value = unsafe { core::ptr::read_volatile(region.as_ptr()) };
+        assert_eq!(value, 0);
+        let sp = stack::current_stack_pointer();
+        let seen_sp = SEEN_SP.load(Ordering::SeqCst);
+        assert!(SEEN_PC.load(Ordering::SeqCst) != 0);
+        assert!(
+            seen_sp.abs_diff(sp) < 1 << 20,
+            "sp {sp:#x}, seen {seen_sp:#x}"
+        );
+    }
 }
