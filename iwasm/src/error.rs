@@ -157,7 +157,8 @@ impl fmt::Display for Trap {
 pub enum Error {
     /// The module is malformed or invalid.
     Load(String),
-    /// The module is valid but uses a feature this runtime does not support.
+    /// The module, image or request is valid but needs what this runtime or build does not
+    /// support (a wasm proposal, a target without a code generator, another machine's image).
     Unsupported(String),
     /// Instantiation failed while resolving imports.
     Link(String),
@@ -186,7 +187,7 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Load(m) => write!(f, "invalid module: {m}"),
-            Error::Unsupported(m) => write!(f, "unsupported feature: {m}"),
+            Error::Unsupported(m) => write!(f, "unsupported: {m}"),
             Error::Link(m) => write!(f, "link error: {m}"),
             Error::Trap(t) => write!(f, "{t}"),
             Error::Resource(m) => write!(f, "resource limit: {m}"),
