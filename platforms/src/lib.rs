@@ -110,6 +110,18 @@ pub mod memory {
             unsafe { imp::protect(self.ptr.add(offset), len, protection) }
         }
 
+        /// Maps a region holding a copy of `code`, executable and never writable at the same
+        /// time (W^X): written while read-write, then made read-execute, and the instruction
+        /// cache flushed.
+        pub fn with_code(code: &[u8]) -> Result<Region, PalError> {
+            let mut region = Region::map(code.len(), Protection::ReadWrite)?;
+            // SAFETY: the region is mapped read-write and at least `code.len()` bytes long.
+            unsafe { core::ptr::copy_nonoverlapping(code.as_ptr(), region.ptr, code.len()) };
+            region.protect(Protection::ReadExecute)?;
+            flush_icache(region.ptr, code.len());
+            Ok(region)
+        }
+
         /// The start of the region.
         pub fn as_ptr(&self) -> *mut u8 {
             self.ptr
@@ -299,6 +311,15 @@ mod tests {
         region.protect(memory::Protection::ReadExecute).unwrap();
         // SAFETY: still mapped, now readable.
         assert_eq!(unsafe { *region.as_ptr() }, 42);
+    }
+
+    #[test]
+    fn code_is_copied_into_a_read_execute_region() {
+        let region = memory::Region::with_code(&[0xc3, 0x90]).unwrap();
+        // SAFETY: the region is mapped readable and holds the two bytes.
+        let bytes = unsafe { core::slice::from_raw_parts(region.as_ptr(), 2) };
+        assert_eq!(bytes, [0xc3, 0x90]);
+        assert!(memory::Region::with_code(&[]).is_ok());
     }
 
     #[test]

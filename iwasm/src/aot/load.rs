@@ -5,7 +5,7 @@
 use alloc::boxed::Box;
 use alloc::string::String;
 
-use iwasm_platforms::memory::{flush_icache, Protection, Region};
+use iwasm_platforms::memory::Region;
 
 use super::format::{decode, invalid, Image};
 use super::{features, target::BoundsChecks};
@@ -58,12 +58,8 @@ fn check_metadata(image: &Image<'_>) -> Result<(), String> {
 
 /// `code` in fresh executable memory, with each function's entry.
 fn map_code(code: &[u8], functions: &[(u32, u32)], guard_pages: bool) -> Result<NativeCode, Error> {
-    let map_error = |e| Error::Resource(alloc::format!("cannot map AOT code: {e}"));
-    let mut region = Region::map(code.len().max(1), Protection::ReadWrite).map_err(map_error)?;
-    // SAFETY: the region is mapped read-write and at least `code.len()` bytes long.
-    unsafe { core::ptr::copy_nonoverlapping(code.as_ptr(), region.as_ptr(), code.len()) };
-    region.protect(Protection::ReadExecute).map_err(map_error)?;
-    flush_icache(region.as_ptr(), code.len());
+    let region = Region::with_code(code)
+        .map_err(|e| Error::Resource(alloc::format!("cannot map AOT code: {e}")))?;
     let base = region.as_ptr() as *const u8;
     Ok(NativeCode {
         // SAFETY: every offset was checked to lie within the code.

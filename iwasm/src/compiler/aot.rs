@@ -33,7 +33,7 @@ pub(crate) fn compile(module: &ModuleInfo, options: &AotOptions) -> Result<Vec<u
             BoundsChecks::Explicit => Bounds::Explicit,
             BoundsChecks::GuardPages { .. } => Bounds::GuardPages,
         },
-        cpu_features: CpuFeatures::of(&target.cpu_features),
+        cpu_features: CpuFeatures::of(target.cpu_features.iter().copied()),
         opt_level: options.opt_level,
     };
     let mut code = Vec::new();

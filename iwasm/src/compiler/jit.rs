@@ -5,7 +5,7 @@ use alloc::boxed::Box;
 use core::cell::Cell;
 
 use iwasm_platforms::faults;
-use iwasm_platforms::memory::{flush_icache, Protection, Region};
+use iwasm_platforms::memory::Region;
 
 use super::{Bounds, FunctionCode, Settings};
 
@@ -49,8 +49,8 @@ fn run_from_loop(
     else {
         return Ok(false);
     };
-    let region =
-        executable(&code).map_err(|e| Trap::host(alloc::format!("cannot map code memory: {e}")))?;
+    let region = Region::with_code(&code)
+        .map_err(|e| Trap::host(alloc::format!("cannot map code memory: {e}")))?;
     let entry = region.as_ptr() as *const u8;
     store.keep_code(Box::new(region));
     store.add_code_range(entry as usize, code.len(), func.func);
@@ -103,8 +103,8 @@ pub(crate) fn compile_into(store: &mut Store, func: &FuncRef) -> Result<(), Trap
     let code = super::compile_function(module, index, settings)
         .map_err(|e| Trap::host(alloc::format!("cannot compile function: {e}")))?
         .code;
-    let region =
-        executable(&code).map_err(|e| Trap::host(alloc::format!("cannot map code memory: {e}")))?;
+    let region = Region::with_code(&code)
+        .map_err(|e| Trap::host(alloc::format!("cannot map code memory: {e}")))?;
     let entry = region.as_ptr() as *const u8;
     store.keep_code(Box::new(region));
     store.add_code_range(entry as usize, code.len(), func.func);
@@ -126,14 +126,4 @@ fn bounds_for(store: &Store, instance: u32) -> Bounds {
     } else {
         Bounds::Explicit
     }
-}
-
-/// `code` in fresh memory, made executable.
-fn executable(code: &[u8]) -> Result<Region, iwasm_platforms::PalError> {
-    let mut region = Region::map(code.len(), Protection::ReadWrite)?;
-    // SAFETY: the region is mapped read-write and at least `code.len()` bytes long.
-    unsafe { core::ptr::copy_nonoverlapping(code.as_ptr(), region.as_ptr(), code.len()) };
-    region.protect(Protection::ReadExecute)?;
-    flush_icache(region.as_ptr(), code.len());
-    Ok(region)
 }

@@ -57,14 +57,14 @@ pub(crate) struct CpuFeatures(u64);
 
 impl CpuFeatures {
     /// The features in `list`.
-    pub(crate) fn of(list: &[CpuFeature]) -> CpuFeatures {
-        CpuFeatures(list.iter().fold(0, |bits, f| bits | 1 << *f as u8))
+    pub(crate) fn of(list: impl IntoIterator<Item = CpuFeature>) -> CpuFeatures {
+        CpuFeatures(list.into_iter().fold(0, |bits, f| bits | 1 << f as u8))
     }
 
     /// The features of this CPU (detected once by `std`, so cheap to ask per function).
     #[cfg_attr(not(iwasm_jit), allow(dead_code, reason = "the JIT's target"))]
     pub(crate) fn host() -> CpuFeatures {
-        CpuFeatures::of(&CpuFeature::host())
+        CpuFeatures::of(CpuFeature::ALL.into_iter().filter(|f| f.is_detected()))
     }
 
     /// Whether `feature` is in the set.

@@ -129,7 +129,7 @@ pub(crate) fn instantiate(
 }
 
 /// Checks that code relying on guard pages can run here: memory 0 (if any) sits in its own
-/// reservation and the store allows guard pages; installs `handler` for the faults.
+/// reservation and the store allows guard pages; installs the store's fault handler.
 #[cfg(feature = "std")]
 fn require_guard_pages(store: &Store, memory0: Option<u32>) -> Result<(), Error> {
     let Some(memory) = memory0 else {
