@@ -1,5 +1,5 @@
 //! Chooses the interpreter's dispatch backend, and what this build does with compiled code:
-//! run it (`iwasm_aot`: std builds on an architecture the runtime has stubs for), generate it
+//! run it (`iwasm_aot`: std builds on x86-64 and AArch64, where the runtime has stubs), generate it
 //! (`iwasm_compiler`: the code generator and the AOT compiler, for any target, on any 64-bit
 //! host with the `compiler` feature) and both (`iwasm_jit`).
 //!
@@ -26,7 +26,7 @@ fn main() {
         println!("cargo:rustc-cfg=iwasm_tail_calls");
     }
     let std = std::env::var_os("CARGO_FEATURE_STD").is_some();
-    let runs_compiled_code = std && arch == "x86_64";
+    let runs_compiled_code = std && matches!(arch.as_str(), "x86_64" | "aarch64");
     let compiler = std::env::var_os("CARGO_FEATURE_COMPILER").is_some()
         && std::env::var("CARGO_CFG_TARGET_POINTER_WIDTH").as_deref() == Ok("64");
     if runs_compiled_code {

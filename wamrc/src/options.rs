@@ -80,10 +80,12 @@ const UNSUPPORTED_ENABLES: &[&str] = &[
 pub const USAGE: &str = "\
 Usage: wamrc [options] -o output_file wasm_file
   --target=<arch>          Target architecture (default: this machine's):
-                           x86_64; --target=help lists them all
-  --cpu=<cpu>              Target CPU: generic (default: any CPU of the target)
-                           or native (this machine's optional extensions; the
-                           target must be this machine's architecture)
+                           x86_64, aarch64; --target=help lists them all
+  --cpu=<cpu>              Target CPU: generic (default: any CPU of the target),
+                           a model (--target=help lists them; e.g. cortex-a72
+                           for a Raspberry Pi 4) or native (this machine's
+                           optional extensions; the target must be this
+                           machine's architecture)
   --cpu-features=<list>    Optional extensions of the target ISA the code may
                            use, e.g. +popcnt,+lzcnt,+bmi on x86_64 (the image
                            then needs them)
@@ -106,8 +108,29 @@ Usage: wamrc [options] -o output_file wasm_file
   -h, --help               Show this help
 ";
 
-/// The `--target=help` text: every architecture, its other spellings, its CPU features, and
-/// whether this build has a code generator for it.
+/// The CPU models `--cpu` names for each architecture, besides `generic` and `native`, with
+/// what they are known as. None of them adds features to the generic code: the AArch64 code
+/// generator uses ARMv8.0-A alone, which every Raspberry Pi with a 64-bit OS has.
+const CPU_MODELS: [(Arch, &str, &str); 7] = [
+    (Arch::X86_64, "x86-64", "any x86-64 CPU"),
+    (Arch::Aarch64, "cortex-a53", "Raspberry Pi 3, Zero 2 W"),
+    (Arch::Aarch64, "cortex-a55", "ARMv8.2-A little core"),
+    (Arch::Aarch64, "cortex-a57", "ARMv8.0-A"),
+    (Arch::Aarch64, "cortex-a72", "Raspberry Pi 4, 400, CM4"),
+    (Arch::Aarch64, "cortex-a76", "Raspberry Pi 5, CM5"),
+    (Arch::Aarch64, "neoverse-n1", "ARMv8.2-A server core"),
+];
+
+/// Whether `--cpu=name` describes a CPU of `arch`.
+fn is_cpu_of(arch: Arch, name: &str) -> bool {
+    name == "generic"
+        || CPU_MODELS
+            .iter()
+            .any(|&(a, model, _)| a == arch && model == name)
+}
+
+/// The `--target=help` text: every architecture, its other spellings, its CPU models and
+/// features, and whether this build has a code generator for it.
 pub fn targets() -> String {
     let mut text = String::from("Targets:\n");
     for arch in Arch::ALL {
@@ -119,6 +142,9 @@ pub fn targets() -> String {
             String::from(": no code generator in this build yet")
         };
         text += &format!("  {} (also: {aliases}){status}\n", arch.name());
+        for (_, model, known_as) in CPU_MODELS.iter().filter(|(a, ..)| *a == arch) {
+            text += &format!("      --cpu={model:<12} {known_as}\n");
+        }
         if !features.is_empty() {
             text += &format!("      --cpu-features: {}\n", features.join(", "));
         }
@@ -131,7 +157,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
     let mut args = args.into_iter();
     let (mut input, mut output, mut verbose, mut object) = (None, None, false, false);
     let mut aot = AotOptions::default();
-    let (mut native_cpu, mut feature_list) = (false, Vec::new());
+    let (mut cpu, mut feature_list) = (None, Vec::new());
     let mut disabled = Vec::new();
     while let Some(arg) = args.next() {
         let text = arg
@@ -154,9 +180,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
                 aot.target = Arch::from_name(name)
                     .ok_or_else(|| format!("unknown target {name} (see --target=help)"))?
             }
-            ("--cpu", Some("generic" | "x86-64")) => native_cpu = false,
-            ("--cpu", Some("native")) => native_cpu = true,
-            ("--cpu", Some(other)) => return Err(format!("unknown CPU {other}")),
+            ("--cpu", Some(name)) => cpu = Some(name.to_owned()),
             ("--cpu-features", Some(list)) => feature_list.push(list.to_owned()),
             ("--opt-level", Some(level @ ("0" | "1" | "2" | "3"))) => {
                 aot.opt_level = level.parse().expect("a digit")
@@ -191,14 +215,24 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
             }
         }
     }
-    if native_cpu {
-        if Arch::host() != Some(aot.target) {
+    match cpu.as_deref() {
+        None => {}
+        Some("native") if Arch::host() == Some(aot.target) => {
+            aot.cpu_features.extend(CpuFeature::host())
+        }
+        Some("native") => {
             return Err(format!(
                 "--cpu=native describes this machine, not a {} target",
                 aot.target
-            ));
+            ))
         }
-        aot.cpu_features.extend(CpuFeature::host());
+        Some(name) if is_cpu_of(aot.target, name) => {}
+        Some(name) => {
+            return Err(format!(
+                "unknown {} CPU {name} (see --target=help)",
+                aot.target
+            ))
+        }
     }
     for list in &feature_list {
         cpu_features(aot.target, list, &mut aot.cpu_features)?;
@@ -281,10 +315,26 @@ mod tests {
         assert!(cpu_features(Arch::X86_64, "+avx512f", &mut features).is_err());
         assert!(cpu_features(Arch::Aarch64, "+popcnt", &mut features).is_err());
         assert_eq!(parse_strs(&["--target=help"]), Ok(Command::ListTargets));
+        for cpu in ["cortex-a53", "cortex-a72", "cortex-a76", "generic"] {
+            let args = [
+                "--target=aarch64v8",
+                &format!("--cpu={cpu}"),
+                "-o",
+                "o",
+                "i",
+            ];
+            let Ok(Command::Compile(options)) = parse_strs(&args) else {
+                panic!("{args:?}")
+            };
+            assert_eq!(options.aot.target, Arch::Aarch64);
+        }
         for bad in [
             &["--target=sparc", "-o", "o", "i"][..],
             &["--target=aarch64_be", "-o", "o", "i"],
             &["--target=aarch64", "--cpu-features=+popcnt", "-o", "o", "i"],
+            &["--target=aarch64", "--cpu=x86-64", "-o", "o", "i"],
+            &["--target=x86_64", "--cpu=cortex-a72", "-o", "o", "i"],
+            &["--cpu=pentium", "-o", "o", "i"],
             &["--opt-level=4", "-o", "o", "i"],
             &["--format=elf", "-o", "o", "i"],
             &["--bounds-checks=2", "-o", "o", "i"],

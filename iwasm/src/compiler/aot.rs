@@ -5,7 +5,7 @@
 use alloc::vec::Vec;
 
 use super::features::WasmFeatures;
-use super::{compile_function, has_back_end, no_back_end, Bounds, CpuFeatures, Settings};
+use super::{compile_function, Bounds, CpuFeatures, Settings};
 use crate::aot::format::{encode, ImageOut};
 use crate::aot::reloc::Relocation;
 use crate::aot::target::{BoundsChecks, Target};
@@ -17,9 +17,6 @@ use crate::target::Arch;
 /// Compiles a validated module into an AOT image for `options.target`.
 pub(crate) fn compile(module: &ModuleInfo, options: &AotOptions) -> Result<Vec<u8>, Error> {
     let arch = options.target;
-    if !has_back_end(arch) {
-        return Err(no_back_end(arch));
-    }
     if let Some(other) = options.cpu_features.iter().find(|f| f.arch() != arch) {
         return Err(Error::Unsupported(alloc::format!(
             "CPU feature {} is not a feature of {arch}",

@@ -1,11 +1,12 @@
 //! The compiler: one code generator (`codegen`) over an ISA-neutral macro-assembler
-//! (`masm`), with a back end per ISA (`x64`), chosen by the target each compilation is given
+//! (`masm`), with a back end per ISA (`x64`, `aarch64`), chosen by the target each compilation is given
 //! (`Settings::target`), never by the host: every back end builds on every 64-bit host. The
 //! JIT (`jit`, where this build runs compiled code) compiles for the host; the AOT compiler
 //! (`aot`) for any target, writing images in `crate::aot`'s format. Below this module sit the
 //! image format and loader (`crate::aot`) and the code that runs compiled code
 //! (`crate::native`); neither imports anything from here.
 
+mod aarch64;
 pub(crate) mod aot;
 mod codegen;
 mod features;
@@ -73,14 +74,6 @@ impl CpuFeatures {
     }
 }
 
-/// Whether this build has a back end for `arch`.
-pub(crate) fn has_back_end(arch: Arch) -> bool {
-    match arch {
-        Arch::X86_64 => true,
-        Arch::Aarch64 => false,
-    }
-}
-
 /// Compiles function `func_index` of `module` to position-independent machine code for
 /// `settings.arch`; entered at the start of its loop number `loop_entry` (counting every
 /// `loop` operator of the body in order) with all its locals as arguments if given, and then
@@ -97,21 +90,11 @@ fn compile_with(
             let masm = x64::masm::X64Masm::new(has_memory, settings);
             codegen::compile(module, func_index, masm, settings, loop_entry)
         }
-        arch @ Arch::Aarch64 => Err(no_back_end(arch)),
+        Arch::Aarch64 => {
+            let masm = aarch64::masm::Aarch64Masm::new(has_memory, settings);
+            codegen::compile(module, func_index, masm, settings, loop_entry)
+        }
     }
-}
-
-/// The error for a target this build has no back end for.
-fn no_back_end(arch: Arch) -> Error {
-    Error::Unsupported(alloc::format!(
-        "no code generator for {arch} in this build yet (targets: {})",
-        Arch::ALL
-            .into_iter()
-            .filter(|a| has_back_end(*a))
-            .map(Arch::name)
-            .collect::<alloc::vec::Vec<_>>()
-            .join(", ")
-    ))
 }
 
 /// Compiles function `func_index` of `module` to position-independent machine code for

@@ -1,6 +1,5 @@
 //! What runs compiled x86-64 code: the stubs between the runtime's entry convention and
-//! compiled code (see the calling convention in `compiler/x64/masm.rs`), the fault-to-trap
-//! redirect and the frame layout backtraces walk.
+//! compiled code (see the calling convention in `compiler/x64/masm.rs`).
 //!
 //! - [`enter`]: the [`EntryFn`](crate::runtime::vmctx::EntryFn) of compiled functions. It saves
 //!   the host's callee-saved registers, records where a trap unwinds to, and calls the code.
@@ -11,11 +10,8 @@
 
 use core::arch::naked_asm;
 
-use iwasm_platforms::faults::FaultState;
-
-use super::helpers::{TRAP_STATUS_BASE, TRAP_STATUS_RECORDED};
+use super::helpers::TRAP_STATUS_RECORDED;
 use super::trap::record_trap;
-use crate::error::TrapCode;
 use crate::runtime::vmctx::offsets as off;
 use crate::runtime::vmctx::{FuncRef, VMContext};
 
@@ -137,36 +133,6 @@ pub(crate) unsafe extern "C" fn call_entry() {
     )
 }
 
-/// The register compiled code keeps the running instance's context in (`r14`).
-const VMCTX_REG: usize = 14;
-
-/// Takes a memory fault in compiled code of the store the thread is running (an access past
-/// a guarded memory's length): the thread resumes in [`trap_exit`] as if the code had
-/// trapped with `out of bounds memory access` there. Any other fault is left alone. Runs in
-/// a signal handler: reads only, no allocation or locks.
-pub(crate) fn take_fault(state: &mut FaultState) -> bool {
-    let runtime = crate::runtime::call::active::current();
-    if runtime.is_null() {
-        return false;
-    }
-    // SAFETY: the active runtime belongs to the store whose call is running on this thread;
-    // while compiled code runs, nothing changes the store's code ranges.
-    let ours = unsafe { (*(*runtime).store).func_at(state.pc).is_some() };
-    if !ours {
-        return false;
-    }
-    let status = (TRAP_STATUS_BASE + TrapCode::MemoryOutOfBounds as u32) as usize;
-    let args = [state.gprs[VMCTX_REG], status, 0, state.pc, state.fp()];
-    state.resume_in_call(trap_exit as *const () as usize, args);
-    true
-}
-
-/// The caller's code address and frame pointer, from the frame record at `fp` (the saved
-/// `rbp` at `[fp]`, the return address above it).
-///
-/// # Safety
-/// `fp` is the frame pointer of a compiled function (or a stub) that has a caller.
-pub(crate) unsafe fn caller_frame(fp: usize) -> (usize, usize) {
-    // SAFETY: guaranteed by the caller: a frame record is two readable words at `fp`.
-    unsafe { (*((fp + 8) as *const usize), *(fp as *const usize)) }
-}
+/// The register compiled code keeps the running instance's context in (`r14`), by its number
+/// in the platform's fault state.
+pub(crate) const VMCTX_REG: usize = 14;
