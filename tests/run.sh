@@ -2,7 +2,8 @@
 # The whole test suite, as CI runs it. Installs what it needs first (idempotent), then:
 # formatting and lints, unit + integration tests (incl. the spec suite in interp mode), the
 # no_std build for a Cortex-M target, the spec suite in release with both dispatch backends,
-# and a quick benchmark pass that cross-checks every result against the wasmi crate.
+# a quick benchmark pass that cross-checks every result against the wasmi crate, and cross
+# builds for the Raspberry Pi (AArch64, ARMv7) run under QEMU user mode.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,7 +18,7 @@ for target in thumbv7em-none-eabihf; do
 done
 # wasm32-wasip1 Rust target, clang + wasi-libc for the WASI end-to-end test programs.
 bash tests/setup-wasm-toolchains.sh
-# AArch64 cross builds run under qemu-aarch64.
+# AArch64 and ARMv7 cross builds run under qemu-aarch64 and qemu-arm.
 bash tests/setup-cross-toolchains.sh
 
 step "layering: iwasm's modules import only downwards (see iwasm/src/lib.rs)"
@@ -110,6 +111,34 @@ done
 if "${cross_wamrc[@]}" --target=aarch64 -o "$real/none.aot" "$real/markdown.wasm" 2>/dev/null; then
     echo "wamrc --target=aarch64 wrote an image without an AArch64 back end" >&2; exit 1
 fi
+
+step "ARMv7 (Raspberry Pi 32-bit OS): interpreter, spec suite under qemu-arm"
+# A 32-bit host: no JIT, no AOT code, heap-backed memories; the interpreter alone.
+cargo clippy -p iwasm -p iwasm-cli --target armv7-unknown-linux-gnueabihf -- -D warnings
+cargo build --release -p iwasm-tests -p iwasm-cli --bin spec --bin iwasm --target armv7-unknown-linux-gnueabihf
+armv7=target/armv7-unknown-linux-gnueabihf/release
+qemu_arm=(qemu-arm -L /usr/arm-linux-gnueabihf)
+"${qemu_arm[@]}" "$armv7/spec" --mode interp > /tmp/iwasm-spec-armv7.txt || { cat /tmp/iwasm-spec-armv7.txt; exit 1; }
+tail -n 1 /tmp/iwasm-spec-armv7.txt
+# Without a mode it interprets; a WASI program gives the same output as on this host.
+[ "$("${qemu_arm[@]}" "$armv7/iwasm" -f sq "$aot_only/sq.wasm" 12)" = "0x90:i32" ]
+expected=$(target/release/iwasm --interp "$real/markdown.wasm" 1 < "$real/input.md")
+actual=$("${qemu_arm[@]}" "$armv7/iwasm" "$real/markdown.wasm" 1 < "$real/input.md")
+[ "$actual" = "$expected" ] || { echo "markdown on armv7: '$actual', expected '$expected'" >&2; exit 1; }
+# The JIT modes and an x86-64 image are refused: one line, status 1 (not a crash's >= 128).
+# refused NEEDLE ARGS...: the armv7 iwasm run with ARGS fails so, with NEEDLE in its line.
+refused() {
+    local needle=$1 status=0 message
+    shift
+    message=$("${qemu_arm[@]}" "$armv7/iwasm" "$@" 2>&1 >/dev/null) || status=$?
+    if [ "$status" -ne 1 ] || [ "$(wc -l <<<"$message")" -ne 1 ] || ! grep -q "$needle" <<<"$message"; then
+        echo "armv7 iwasm $*: status $status, '$message' (expected '$needle')" >&2; exit 1
+    fi
+    echo "armv7 iwasm $*: $message"
+}
+refused "run with --interp" --fast-jit "$aot_only/sq.wasm"
+refused "run with --interp" --multi-tier-jit "$aot_only/sq.wasm"
+refused "compiled for x86_64" "$aot_only/sq.aot"
 
 step "spec suite, portable (trampoline) dispatch"
 cargo run --release -p iwasm-tests --features iwasm/portable-dispatch --bin spec -- --mode interp > /tmp/iwasm-spec-portable.txt || { cat /tmp/iwasm-spec-portable.txt; exit 1; }

@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
-# Installs what cross builds for AArch64 Linux (a Raspberry Pi on a 64-bit OS) and running them
-# under QEMU user mode need: the rustup target, the cross linker and C library, and qemu-user
-# (`.cargo/config.toml` names the linker and the runner). Idempotent.
+# Installs what cross builds for the Raspberry Pi targets and running them under QEMU user mode
+# need: AArch64 Linux (a Pi on a 64-bit OS) and ARMv7 Linux with hard float (a Pi on the 32-bit
+# OS): the rustup targets, the cross linkers and C libraries, and qemu-user
+# (`.cargo/config.toml` names the linkers and the runners). Idempotent.
 set -euo pipefail
-if ! rustup target list --installed | grep -qx aarch64-unknown-linux-gnu; then
-    rustup target add aarch64-unknown-linux-gnu
-fi
-bash "$(dirname "$0")/apt-install.sh" qemu-user gcc-aarch64-linux-gnu libc6-dev-arm64-cross
+for target in aarch64-unknown-linux-gnu armv7-unknown-linux-gnueabihf; do
+    if ! rustup target list --installed | grep -qx "$target"; then
+        rustup target add "$target"
+    fi
+done
+bash "$(dirname "$0")/apt-install.sh" qemu-user \
+    gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
+    gcc-arm-linux-gnueabihf libc6-dev-armhf-cross

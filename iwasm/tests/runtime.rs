@@ -139,6 +139,41 @@ fn memory_grow_respects_maximum_and_store_limit() {
     );
 }
 
+/// A memory of 65536 pages (4 GiB) exists only where the host can back it; on a 32-bit host
+/// its length fits no `usize`. Growing to it, or declaring it, succeeds whole or fails: no
+/// memory is ever shorter than its size in pages says.
+#[test]
+fn a_4_gib_memory_is_whole_or_refused() {
+    let mut store = Store::new();
+    let inst = instantiate(
+        r#"(module (memory (export "mem") 0)
+             (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+             (func (export "size") (result i32) (memory.size)))"#,
+        &mut store,
+        &Linker::new(),
+    );
+    let grow = inst.get_func(&store, "grow").unwrap();
+    let size = inst.get_func(&store, "size").unwrap();
+    let mem = inst.get_memory(&store, "mem").unwrap();
+    let pages = match grow.call(&mut store, &[Value::I32(65536)]).unwrap()[..] {
+        [Value::I32(0)] => 65536,
+        [Value::I32(-1)] => 0,
+        ref other => panic!("memory.grow 65536 from 0 returned {other:?}"),
+    };
+    assert_eq!(size.call(&mut store, &[]).unwrap(), [Value::I32(pages)]);
+    assert_eq!(mem.data(&store).len() as u64, pages as u64 * 65536);
+
+    let wasm = wat::parse_str(r#"(module (memory (export "mem") 65536))"#).unwrap();
+    match Linker::new().instantiate(&mut store, &Module::new(&wasm).unwrap()) {
+        Ok(inst) => {
+            let mem = inst.get_memory(&store, "mem").unwrap();
+            assert_eq!(mem.size(&store), 65536);
+            assert_eq!(mem.data(&store).len() as u64, 1 << 32);
+        }
+        Err(error) => assert!(matches!(error, Error::Resource(_)), "{error}"),
+    }
+}
+
 #[test]
 fn bad_calls_and_imports_are_errors() {
     let mut store = Store::new();

@@ -28,12 +28,18 @@ use crate::loader::ModuleInfo;
 pub(crate) fn load(bytes: &[u8]) -> Result<ModuleInfo, Error> {
     #[cfg(iwasm_aot)]
     return load::load(bytes);
+    // This build runs no image: say what is wrong with this one first (another machine's),
+    // then what runs here instead.
     #[cfg(not(iwasm_aot))]
-    return match format::decode(bytes)?.target.mismatch() {
-        Some(mismatch) => Err(Error::Unsupported(mismatch)),
-        None => Err(Error::Unsupported(alloc::format!(
-            "this build of iwasm cannot run compiled code on {}",
-            std::env::consts::ARCH
-        ))),
-    };
+    return Err(Error::Unsupported(
+        match format::decode(bytes)?.target.mismatch() {
+            Some(mismatch) => alloc::format!(
+                "{mismatch} (this build runs no AOT images: run the .wasm file instead)"
+            ),
+            None => alloc::format!(
+                "this build of iwasm runs no AOT images on {}: run the .wasm file instead",
+                std::env::consts::ARCH
+            ),
+        },
+    ));
 }

@@ -101,12 +101,13 @@ impl MemoryInst {
     }
 
     /// Grows by `delta` pages; returns the old size, or `None` if the limit or the host's
-    /// memory would be exceeded (wasm then sees -1).
+    /// memory would be exceeded (wasm then sees -1). On a 32-bit host a memory of 65536 pages
+    /// (4 GiB) has a length no `usize` holds: growing to it fails.
     pub fn grow(&mut self, delta: u32) -> Option<u32> {
         let old = self.pages();
         let new = old.checked_add(delta).filter(|n| *n <= self.limit)?;
         let old_len = self.vm.length;
-        let new_len = new as usize * PAGE_SIZE;
+        let new_len = (new as usize).checked_mul(PAGE_SIZE)?;
         match &mut self.backing {
             Backing::Reserved(region) => {
                 region

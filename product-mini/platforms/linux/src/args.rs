@@ -191,7 +191,9 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, ArgErr
                 };
                 if !mode.is_available() {
                     return Err(invalid(format!(
-                        "mode {name} is not available in this build (platform or features)"
+                        "mode {name} is not available: this build of iwasm has no JIT on {}; \
+                         run with --interp",
+                        std::env::consts::ARCH
                     )));
                 }
                 opts.mode = mode;
@@ -375,6 +377,19 @@ mod tests {
             panic!("--llvm-jit accepted")
         };
         assert_eq!(m, "mode --llvm-jit is not available in this build");
+        for mode in ["--fast-jit", "--multi-tier-jit"] {
+            match parse_strs(&[mode, "m"]) {
+                Ok(_) => assert!(RunningMode::FastJit.is_available()),
+                Err(ArgError::Invalid(m)) => {
+                    assert!(!RunningMode::FastJit.is_available());
+                    assert!(
+                        m.contains("has no JIT") && m.ends_with("run with --interp"),
+                        "{m}"
+                    );
+                }
+                Err(other) => panic!("{mode}: {other:?}"),
+            }
+        }
         assert!(matches!(
             parse_strs(&["--map-dir=/a", "m"]),
             Err(ArgError::Invalid(_))
