@@ -89,28 +89,93 @@ for program in "wat2wasm input.wat" "markdown input.md"; do
     echo "$1: $expected in every mode and from AOT images at every --opt-level"
 done
 
-step "reproducible images: wamrc built for AArch64, run under qemu-aarch64 with --target=x86_64"
-# The code generator builds on a host it has no back end or stubs for, without dead code.
-cargo clippy -p iwasm --target aarch64-unknown-linux-gnu -- -D warnings
+step "AArch64 (Raspberry Pi 64-bit OS): cross builds, lints, the PAL's fault state under qemu-aarch64"
+a64=target/aarch64-unknown-linux-gnu/release
+qemu_a64=(qemu-aarch64 -L /usr/aarch64-linux-gnu)
+cargo clippy -p iwasm -p iwasm-cli -p wamrc --target aarch64-unknown-linux-gnu --all-targets -- -D warnings
 # The platform layer's AArch64 fault state (ucontext read and written back) under QEMU.
 cargo test -p iwasm-platforms --target aarch64-unknown-linux-gnu
-cargo build --release -p wamrc --target aarch64-unknown-linux-gnu
-cross_wamrc=(qemu-aarch64 -L /usr/aarch64-linux-gnu target/aarch64-unknown-linux-gnu/release/wamrc)
+cargo build --release -p iwasm-tests -p iwasm-cli -p wamrc --bin spec --bin iwasm --bin wamrc --target aarch64-unknown-linux-gnu
+# A function over 1 MiB of code and a module over 128 MiB, run on AArch64 in the JIT and AOT.
+cargo test --release -p iwasm --test large_code --target aarch64-unknown-linux-gnu
+
+step "reproducible images: the x86-64 wamrc and the AArch64 wamrc (under QEMU) write the same bytes, for both targets"
+for program in "wat2wasm input.wat" "markdown input.md"; do
+    set -- $program
+    for target in x86_64 aarch64; do
+        for options in --opt-level=0 --opt-level=2 --opt-level=3 --bounds-checks=1; do
+            target/release/wamrc --target=$target "$options" -o "$real/$1.host.aot" "$real/$1.wasm"
+            "${qemu_a64[@]}" "$a64/wamrc" --target=$target "$options" -o "$real/$1.cross.aot" "$real/$1.wasm"
+            cmp "$real/$1.host.aot" "$real/$1.cross.aot" || { echo "$1 $target $options: the images differ" >&2; exit 1; }
+        done
+    done
+    target/release/wamrc --cpu-features=+popcnt,+lzcnt,+bmi -o "$real/$1.host.aot" "$real/$1.wasm"
+    "${qemu_a64[@]}" "$a64/wamrc" --target=x86_64 --cpu-features=+popcnt,+lzcnt,+bmi -o "$real/$1.cross.aot" "$real/$1.wasm"
+    cmp "$real/$1.host.aot" "$real/$1.cross.aot"
+    expected=$(target/release/iwasm --interp "$real/$1.wasm" 2 < "$real/$2")
+    actual=$(target/release/iwasm "$real/$1.cross.aot" 2 < "$real/$2")
+    [ "$actual" = "$expected" ] || { echo "$1 from the cross-built image: '$actual', expected '$expected'" >&2; exit 1; }
+    echo "$1: the same image bytes from both wamrc builds for both targets; the x86-64 one runs here"
+done
+
+step "AArch64: the two large real programs under qemu-aarch64 in every mode and from images wamrc wrote on x86-64"
 for program in "wat2wasm input.wat" "markdown input.md"; do
     set -- $program
     expected=$(target/release/iwasm --interp "$real/$1.wasm" 2 < "$real/$2")
-    for options in --cpu-features=+popcnt,+lzcnt,+bmi --bounds-checks=1 --opt-level=0 --opt-level=2 --opt-level=3; do
-        target/release/wamrc --target=x86_64 "$options" -o "$real/$1.host.aot" "$real/$1.wasm"
-        "${cross_wamrc[@]}" --target=x86_64 "$options" -o "$real/$1.cross.aot" "$real/$1.wasm"
-        cmp "$real/$1.host.aot" "$real/$1.cross.aot" || { echo "$1 $options: the images differ" >&2; exit 1; }
+    for mode in --interp --fast-jit --multi-tier-jit ""; do
+        actual=$("${qemu_a64[@]}" "$a64/iwasm" $mode "$real/$1.wasm" 2 < "$real/$2")
+        [ "$actual" = "$expected" ] || { echo "$1 aarch64 '$mode': '$actual', expected '$expected'" >&2; exit 1; }
     done
-    actual=$(target/release/iwasm "$real/$1.cross.aot" 2 < "$real/$2")
-    [ "$actual" = "$expected" ] || { echo "$1 from the cross-built image: '$actual', expected '$expected'" >&2; exit 1; }
-    echo "$1: the same image bytes from the x86-64 and the AArch64 wamrc at every option set; it runs here"
+    for options in --opt-level=0 --opt-level=1 --opt-level=2 --opt-level="3 --cpu=cortex-a72" --bounds-checks=1; do
+        target/release/wamrc --target=aarch64 $options -o "$real/$1.a64.aot" "$real/$1.wasm"
+        actual=$("${qemu_a64[@]}" "$a64/iwasm" "$real/$1.a64.aot" 2 < "$real/$2")
+        [ "$actual" = "$expected" ] || { echo "$1 aarch64 AOT $options: '$actual', expected '$expected'" >&2; exit 1; }
+    done
+    echo "$1: $expected on AArch64 in every mode and from x86-64-compiled images at every --opt-level"
 done
-if "${cross_wamrc[@]}" --target=aarch64 -o "$real/none.aot" "$real/markdown.wasm" 2>/dev/null; then
-    echo "wamrc --target=aarch64 wrote an image without an AArch64 back end" >&2; exit 1
-fi
+# Wrong-arch images are refused with one line and status 1, both ways.
+if message=$(target/release/iwasm "$real/markdown.a64.aot" 2>&1 </dev/null); then echo "x86-64 iwasm ran an AArch64 image" >&2; exit 1; fi
+grep -q "compiled for aarch64" <<<"$message" || { echo "$message" >&2; exit 1; }
+if message=$("${qemu_a64[@]}" "$a64/iwasm" "$real/markdown.host.aot" 2>&1 </dev/null); then echo "AArch64 iwasm ran an x86-64 image" >&2; exit 1; fi
+grep -q "compiled for x86_64" <<<"$message" || { echo "$message" >&2; exit 1; }
+
+step "AArch64: spec suite under qemu-aarch64 in every mode; AOT images compiled on x86-64"
+# spec_a64 MODE [ARGS]: the suite in 8 processes (qemu-user keeps the page tables of every
+# memory reservation until the process exits: one process would peak at ~15 GB).
+spec_a64() {
+    local mode=$1 passed=0 peak=0 shard line rss
+    shift
+    for shard in 0 1 2 3 4 5 6 7; do
+        /usr/bin/time -f "%M" -o /tmp/iwasm-spec-a64-rss "${qemu_a64[@]}" "$a64/spec" --mode "$mode" --shard "$shard/8" "$@" \
+            > /tmp/iwasm-spec-a64.txt || { cat /tmp/iwasm-spec-a64.txt; exit 1; }
+        line=$(tail -n 1 /tmp/iwasm-spec-a64.txt)
+        passed=$((passed + ${line%% passed*}))
+        rss=$(tail -n 1 /tmp/iwasm-spec-a64-rss)
+        [ "$rss" -gt "$peak" ] && peak=$rss
+    done
+    echo "aarch64 $mode: $passed passed, 0 failed (peak RSS of a shard under QEMU: $((peak / 1024)) MB)"
+}
+spec_a64 interp
+spec_a64 jit
+spec_a64 multi-tier
+images=target/spec-images-aarch64
+rm -rf "$images"
+cargo run --release --bin spec -- --mode aot --write-images "$images" --image-target aarch64 | tail -n 1
+cargo run --release --bin spec -- --mode aot-checked --write-images "$images" --image-target aarch64 | tail -n 1
+spec_a64 aot --read-images "$images"
+spec_a64 aot-checked --read-images "$images"
+
+step "AArch64: WASI end-to-end programs under qemu-aarch64 in every mode (AOT images among them)"
+for options in "" --fast-jit --interp; do
+    IWASM_TEST_RUNNER="${qemu_a64[*]}" IWASM_TEST_OPTIONS="$options" \
+        cargo test --release -p iwasm-cli --test wasi_programs --target aarch64-unknown-linux-gnu
+done
+
+step "AArch64: differential test (interpreter, JIT, multi-tier, AOT at every level, wasmi) under qemu-aarch64"
+# A 256 GiB guest address space: enough for the test's memories, and qemu-user's page tables
+# for it stay small.
+QEMU_RESERVED_VA=0x4000000000 IWASM_DIFF_SEEDS=40 \
+    cargo test --release -p iwasm-tests --test differential --target aarch64-unknown-linux-gnu
 
 step "ARMv7 (Raspberry Pi 32-bit OS): interpreter, spec suite under qemu-arm"
 # A 32-bit host: no JIT, no AOT code, heap-backed memories; the interpreter alone.

@@ -8,8 +8,8 @@ use crate::target::{Arch, CpuFeature};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AotOptions {
     /// `--target`: the architecture the image is for (by default this machine's; x86-64
-    /// where that is none of [`Arch::ALL`]). An architecture without a back end in this
-    /// build is refused with `Error::Unsupported`.
+    /// where that is none of [`Arch::ALL`]). Every architecture has a back end; a build
+    /// without the compiler refuses with `Error::Unsupported`.
     pub target: Arch,
     /// `--opt-level`: 0 compiles each function as the JIT does; 1 and above add what the
     /// JIT has no time for (see the README's AOT section for what each level buys).

@@ -158,7 +158,7 @@ pub enum Error {
     /// The module is malformed or invalid.
     Load(String),
     /// The module, image or request is valid but needs what this runtime or build does not
-    /// support (a wasm proposal, a target without a code generator, another machine's image).
+    /// support (a wasm proposal, a build without the compiler, another machine's image).
     Unsupported(String),
     /// Instantiation failed while resolving imports.
     Link(String),

@@ -32,7 +32,45 @@ pub(crate) fn compile(module: &ModuleInfo, options: &AotOptions) -> Result<Vec<u
         },
         cpu_features: CpuFeatures::of(target.cpu_features.iter().copied()),
         opt_level: options.opt_level,
+        direct_calls: options.opt_level >= 2,
     };
+    let linked = match link(module, settings)? {
+        Some(linked) => linked,
+        // More code than a direct call reaches (AArch64's `bl`: ±128 MiB): every call goes
+        // through its function reference instead, as at `--opt-level=1`.
+        None => link(
+            module,
+            Settings {
+                direct_calls: false,
+                ..settings
+            },
+        )?
+        .ok_or_else(too_large)?,
+    };
+    encode(&ImageOut {
+        target: &target,
+        wasm_features: linked.wasm_features.names(),
+        opt_level: options.opt_level,
+        source_hash: xxhash_rust::xxh3::xxh3_64(&module.bytes),
+        module: &module.without_code(),
+        code: &linked.code,
+        functions: &linked.functions,
+    })
+}
+
+/// A module's compiled functions laid out and linked.
+struct Linked {
+    /// The machine code of every function, in order.
+    code: Vec<u8>,
+    /// Each function's offset and length in `code`.
+    functions: Vec<(u32, u32)>,
+    /// The wasm features the module and its code use.
+    wasm_features: WasmFeatures,
+}
+
+/// Compiles every function of `module` with `settings`, lays them out and links their direct
+/// calls; `None` if a direct call does not reach its callee.
+fn link(module: &ModuleInfo, settings: Settings) -> Result<Option<Linked>, Error> {
     let mut code = Vec::new();
     let mut functions = Vec::new();
     let mut direct_entries = Vec::new();
@@ -41,7 +79,10 @@ pub(crate) fn compile(module: &ModuleInfo, options: &AotOptions) -> Result<Vec<u
     for index in module.num_imported_funcs as u32..module.funcs.len() as u32 {
         let function = compile_function(module, index, settings)?;
         wasm_features = wasm_features.union(function.features);
-        code.resize(code.len().next_multiple_of(FUNCTION_ALIGN), padding(arch));
+        code.resize(
+            code.len().next_multiple_of(FUNCTION_ALIGN),
+            padding(settings.arch),
+        );
         let offset = u32::try_from(code.len()).map_err(|_| too_large())?;
         let len = u32::try_from(function.code.len()).map_err(|_| too_large())?;
         functions.push((offset, len));
@@ -54,19 +95,18 @@ pub(crate) fn compile(module: &ModuleInfo, options: &AotOptions) -> Result<Vec<u
     }
     for relocation in relocations {
         let entry = direct_entries[relocation.func as usize - module.num_imported_funcs];
-        (relocation.kind)
+        if (relocation.kind)
             .apply(&mut code, relocation.offset, entry)
-            .map_err(|_| too_large())?;
+            .is_err()
+        {
+            return Ok(None);
+        }
     }
-    encode(&ImageOut {
-        target: &target,
-        wasm_features: wasm_features.names(),
-        opt_level: options.opt_level,
-        source_hash: xxhash_rust::xxh3::xxh3_64(&module.bytes),
-        module: &module.without_code(),
-        code: &code,
-        functions: &functions,
-    })
+    Ok(Some(Linked {
+        code,
+        functions,
+        wasm_features,
+    }))
 }
 
 /// Functions start at multiples of this many bytes.
@@ -82,7 +122,5 @@ fn padding(arch: Arch) -> u8 {
 }
 
 fn too_large() -> Error {
-    Error::Resource(
-        "module too large for an AOT image (its code exceeds a direct call's reach)".into(),
-    )
+    Error::Resource("module too large for an AOT image (over 4 GiB of code)".into())
 }

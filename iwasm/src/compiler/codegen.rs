@@ -779,7 +779,7 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
                 if defined && self.inlinable(function_index)? {
                     return self.inline_call(function_index, params, results);
                 }
-                let callee = if defined && self.settings.opt_level >= 2 {
+                let callee = if defined && self.settings.direct_calls {
                     Callee::Direct(function_index)
                 } else {
                     Callee::Func(function_index)

@@ -33,10 +33,12 @@ pub(crate) struct Settings {
     pub bounds: Bounds,
     /// Optional extensions of the ISA the code may use.
     pub cpu_features: CpuFeatures,
-    /// 0: the JIT's single pass; 1 and above: AOT optimisations too (`--opt-level`). From 2,
-    /// calls between the module's functions are direct ([`Callee::Direct`](masm::Callee)),
-    /// which whoever places the compiled functions must link.
+    /// 0: the JIT's single pass; 1 and above: AOT optimisations too (`--opt-level`).
     pub opt_level: u8,
+    /// Whether calls between the module's functions are direct
+    /// ([`Callee::Direct`](masm::Callee)), which whoever places the compiled functions must
+    /// link: from `--opt-level=2`, unless the code is larger than a direct call reaches.
+    pub direct_calls: bool,
 }
 
 impl Settings {
@@ -48,6 +50,7 @@ impl Settings {
             bounds,
             cpu_features: CpuFeatures::host(),
             opt_level: 0,
+            direct_calls: false,
         }
     }
 }
@@ -91,8 +94,16 @@ fn compile_with(
             codegen::compile(module, func_index, masm, settings, loop_entry)
         }
         Arch::Aarch64 => {
-            let masm = aarch64::masm::Aarch64Masm::new(has_memory, settings);
-            codegen::compile(module, func_index, masm, settings, loop_entry)
+            use aarch64::masm::{Aarch64Masm, BranchReach, OUT_OF_REACH};
+            let compile = |reach| {
+                let masm = Aarch64Masm::new(has_memory, settings, reach);
+                codegen::compile(module, func_index, masm, settings, loop_entry)
+            };
+            match compile(BranchReach::Near) {
+                // A function of over 1 MiB of code: again with long branches.
+                Err(Error::Resource(reason)) if reason == OUT_OF_REACH => compile(BranchReach::Far),
+                result => result,
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Unit tests of the code generator against a back end that records what it is asked to
-//! emit (ISA-neutral: the same expectations hold for every back end).
+//! emit (ISA-neutral: the same expectations hold for every back end), and of a back end's
+//! encodings, cross-assembled on whatever host runs the tests.
 
 use alloc::format;
 use alloc::string::String;
@@ -149,15 +150,21 @@ impl MacroAssembler for Recorder {
     }
 }
 
+/// Settings for `arch` at `opt_level`, with guard pages and no optional CPU features.
+fn settings(arch: crate::target::Arch, opt_level: u8) -> super::Settings {
+    super::Settings {
+        arch,
+        bounds: super::Bounds::GuardPages,
+        cpu_features: Default::default(),
+        opt_level,
+        direct_calls: opt_level >= 2,
+    }
+}
+
 /// The recorded code of function 0 of `wat` (entered at loop `loop_entry` if given).
 fn record(wat: &str, loop_entry: Option<u32>) -> Option<String> {
     let module = Module::new(&wat::parse_str(wat).unwrap()).unwrap();
-    let settings = super::Settings {
-        arch: crate::target::Arch::X86_64,
-        bounds: super::Bounds::GuardPages,
-        cpu_features: Default::default(),
-        opt_level: 0,
-    };
+    let settings = settings(crate::target::Arch::X86_64, 0);
     let code =
         codegen::compile(&module.info, 0, Recorder::default(), settings, loop_entry).unwrap()?;
     Some(String::from_utf8(code.code).unwrap())
@@ -218,4 +225,35 @@ fn loop_entries_exist_only_for_loops_on_an_empty_stack() {
     // The second loop starts with the constant 7 on the stack: no entry there.
     assert_eq!(record(wat, Some(1)), None);
     assert_eq!(record(wat, Some(5)), None);
+}
+
+/// The instruction words of function 0 of `wat`, compiled for AArch64 (on any host).
+fn aarch64_words(wat: &str) -> Vec<u32> {
+    let module = Module::new(&wat::parse_str(wat).unwrap()).unwrap();
+    let settings = settings(crate::target::Arch::Aarch64, 3);
+    let code = super::compile_function(&module.info, 0, settings)
+        .unwrap()
+        .code;
+    assert_eq!(code.len() % 4, 0, "whole instruction words");
+    code.chunks(4)
+        .map(|word| u32::from_le_bytes(word.try_into().unwrap()))
+        .collect()
+}
+
+#[test]
+fn aarch64_code_cross_assembles_with_the_expected_encodings() {
+    let words = aarch64_words(
+        r#"(module (memory 1) (func (param i32) (result i32)
+            (i32.popcnt (i32.load offset=8 (local.get 0)))))"#,
+    );
+    // cnt v0.8b, v0.8b; addv b0, v0.8b: popcount in NEON, baseline ARMv8.0-A.
+    let popcount = [0x0e20_5800, 0x0e31_b800];
+    assert!(
+        words.windows(2).any(|pair| pair == popcount),
+        "{words:08x?}"
+    );
+    // ldr w?, [x21, x16]: the load from memory 0's base (x21) plus the index (x16).
+    let load = |w: &u32| w & 0xffff_ffe0 == 0xb870_6aa0;
+    assert!(words.iter().any(load), "{words:08x?}");
+    assert!(words.contains(&0xd65f_03c0), "ret");
 }

@@ -1,21 +1,30 @@
 //! Runs the WebAssembly spec test suite against iwasm.
 //!
-//! `spec --mode interp|jit|multi-tier|aot [--suite wasm-v2] [--filter SUBSTR] [-v]`
+//! `spec --mode interp|jit|multi-tier|aot|aot-checked [--suite wasm-v2] [--filter SUBSTR] [-v]
+//! [--write-images DIR --image-target ARCH | --read-images DIR]`
 //!
 //! Prints one line per `.wast` file and ends with `N passed, M failed`. Exits with 0 when
 //! every failure is listed in `tests/spec/expected-failures/<mode>-<suite>.txt`, 1 when
 //! not, and 2 on usage errors.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use iwasm_tests::spec::{run_suite, ExpectedFailures, Mode, RunOptions, Suite, Totals};
+use iwasm::Arch;
+use iwasm_tests::spec::{run_suite, ExpectedFailures, Images, Mode, RunOptions, Suite, Totals};
 
-const USAGE: &str =
-    "usage: spec --mode interp|jit|multi-tier|aot [--suite NAME] [--filter SUBSTR] [-v]
-  --mode MODE      execution mode: interp, jit, multi-tier or aot
-  --suite NAME     wasm-v1, wasm-v2 (default), wasm-v3, wasm-latest or a proposal name
-  --filter SUBSTR  only run .wast files whose name contains SUBSTR
-  -v, --verbose    show all failures and spectest prints";
+const USAGE: &str = "usage: spec --mode MODE [--suite NAME] [--filter SUBSTR] [-v] [IMAGES]
+  --mode MODE            execution mode: interp, jit, multi-tier, aot or aot-checked
+  --suite NAME           wasm-v1, wasm-v2 (default), wasm-v3, wasm-latest or a proposal name
+  --filter SUBSTR        only run .wast files whose name contains SUBSTR
+  -v, --verbose          show all failures and spectest prints
+  --shard K/N            only run the K-th of every N files (K from 0): a suite in N
+                         processes (QEMU keeps what a process reserved until it exits)
+IMAGES (aot modes): images compiled on one machine, run on another
+  --write-images DIR     also write each module's image for --image-target ARCH to DIR
+  --image-target ARCH    the architecture of the written images (x86_64, aarch64)
+  --read-images DIR      run the images in DIR (from a --write-images run) instead of
+                         compiling";
 
 /// The parsed command line.
 struct Args {
@@ -23,6 +32,9 @@ struct Args {
     suite: Suite,
     filter: Option<String>,
     verbose: bool,
+    images: Option<Images>,
+    /// `(k, n)`: run file `i` only if `i % n == k`.
+    shard: Option<(usize, usize)>,
 }
 
 impl Args {
@@ -32,6 +44,8 @@ impl Args {
         let mut suite = Suite::DEFAULT.to_string();
         let mut filter = None;
         let mut verbose = false;
+        let mut shard = None;
+        let (mut write_dir, mut image_target, mut read_dir) = (None, None, None);
         while let Some(arg) = args.next() {
             let (flag, inline_value) = match arg.split_once('=') {
                 Some((flag, value)) => (flag.to_string(), Some(value.to_string())),
@@ -48,16 +62,55 @@ impl Args {
                 "--suite" => suite = value()?,
                 "--filter" => filter = Some(value()?),
                 "-v" | "--verbose" => verbose = true,
+                "--shard" => shard = Some(parse_shard(&value()?)?),
+                "--write-images" => write_dir = Some(PathBuf::from(value()?)),
+                "--read-images" => read_dir = Some(PathBuf::from(value()?)),
+                "--image-target" => {
+                    let name = value()?;
+                    let arch = Arch::from_name(&name)
+                        .ok_or_else(|| format!("unknown architecture `{name}`"))?;
+                    image_target = Some(arch);
+                }
                 "-h" | "--help" => return Ok(None),
                 other => return Err(format!("unknown argument `{other}`")),
             }
         }
+        let images = match (write_dir, image_target, read_dir) {
+            (None, None, None) => None,
+            (Some(dir), Some(target), None) => {
+                std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+                Some(Images::Write { dir, target })
+            }
+            (None, None, Some(dir)) => Some(Images::Read { dir }),
+            _ => {
+                return Err(
+                    "--write-images needs --image-target, and excludes --read-images".into(),
+                )
+            }
+        };
+        if images.is_some() && !matches!(mode, Mode::Aot | Mode::AotChecked) {
+            return Err("images are for the aot modes".into());
+        }
         Ok(Some(Args {
+            shard,
+            images,
             mode,
             suite: Suite::parse(&suite)?,
             filter,
             verbose,
         }))
+    }
+}
+
+/// Parses `--shard K/N` (`K < N`).
+fn parse_shard(text: &str) -> Result<(usize, usize), String> {
+    let bad = || format!("--shard {text}: expected K/N with K < N");
+    let (k, n) = text.split_once('/').ok_or_else(bad)?;
+    let (k, n) = (k.parse().map_err(|_| bad())?, n.parse().map_err(|_| bad())?);
+    if k < n {
+        Ok((k, n))
+    } else {
+        Err(bad())
     }
 }
 
@@ -90,6 +143,10 @@ fn run(args: &Args) -> Result<bool, String> {
     if let Some(filter) = &args.filter {
         files.retain(|file| file.name.contains(filter.as_str()));
     }
+    if let Some((k, n)) = args.shard {
+        let mut index = 0..;
+        files.retain(|_| index.next().is_some_and(|i| i % n == k));
+    }
     if files.is_empty() {
         return Err(format!(
             "no .wast files in {} match the filter",
@@ -105,6 +162,7 @@ fn run(args: &Args) -> Result<bool, String> {
     let options = RunOptions {
         verbose: args.verbose,
         mode: args.mode,
+        images: args.images.clone(),
     };
     let verbose = args.verbose;
     let reports = run_suite(&files, &options, |report| {

