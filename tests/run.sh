@@ -165,9 +165,10 @@ cargo run --release --bin spec -- --mode aot-checked --write-images "$images" --
 spec_a64 aot --read-images "$images"
 spec_a64 aot-checked --read-images "$images"
 
-step "AArch64: WASI end-to-end programs under qemu-aarch64 in every mode (AOT images among them)"
+step "AArch64: WASI end-to-end programs under qemu-aarch64 in every mode and from images wamrc wrote on x86-64"
 for options in "" --fast-jit --interp; do
     IWASM_TEST_RUNNER="${qemu_a64[*]}" IWASM_TEST_OPTIONS="$options" \
+        IWASM_TEST_WAMRC="$PWD/target/release/wamrc --target=aarch64" \
         cargo test --release -p iwasm-cli --test wasi_programs --target aarch64-unknown-linux-gnu
 done
 

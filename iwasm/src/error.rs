@@ -31,6 +31,9 @@ pub enum TrapCode {
     Host,
     /// The program asked to exit (WASI `proc_exit`); see [`Trap::exit_code`].
     Exit,
+    /// The embedder stopped the guest ([`InterruptHandle::interrupt`](crate::InterruptHandle),
+    /// a deadline or `--timeout`).
+    Interrupted,
 }
 
 impl TrapCode {
@@ -49,6 +52,7 @@ impl TrapCode {
             TrapCode::StackExhausted => "call stack exhausted",
             TrapCode::Host => "host error",
             TrapCode::Exit => "program exited",
+            TrapCode::Interrupted => "interrupted",
         }
     }
 }

@@ -16,10 +16,11 @@ use crate::loader::ModuleInfo;
 pub(crate) const MAGIC: [u8; 4] = *b"\0aot";
 /// The format version this runtime writes.
 #[cfg(iwasm_compiler)]
-pub(crate) const VERSION: u16 = 2;
+pub(crate) const VERSION: u16 = 3;
 /// The format versions this runtime reads (an image of another version is refused with the
-/// range it supports). Version 1 was the first cut's, never released.
-pub(crate) const SUPPORTED_VERSIONS: core::ops::RangeInclusive<u16> = 2..=2;
+/// range it supports). Version 1 was the first cut's, never released; version 2's code has no
+/// interrupt checks, so it could not be stopped.
+pub(crate) const SUPPORTED_VERSIONS: core::ops::RangeInclusive<u16> = 3..=3;
 /// Header bytes before the payload.
 const HEADER: usize = 8;
 /// Trailer bytes after the payload.

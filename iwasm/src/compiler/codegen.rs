@@ -172,6 +172,7 @@ pub(crate) fn compile<M: MacroAssembler>(
         num_params
     };
     gen.masm.prologue(arguments, gen.num_locals);
+    gen.masm.interrupt_check();
     gen.load_register_locals(arguments);
     if let Some(ordinal) = loop_entry {
         let label = gen.masm.new_label();
@@ -702,6 +703,7 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
                 self.flush();
                 let label = self.masm.new_label();
                 self.masm.bind(label);
+                self.masm.interrupt_check();
                 self.push_ctrl(CtrlKind::Loop, blockty, label);
                 self.bind_loop_entry(blockty);
             }

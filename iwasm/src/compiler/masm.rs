@@ -221,6 +221,9 @@ pub(crate) trait MacroAssembler {
     /// The function's entry: frame set-up, stack check, parameters copied from the caller's
     /// value array into slots `0..params`, the other locals (`params..locals`) zeroed.
     fn prologue(&mut self, params: u32, locals: u32);
+    /// Traps with `interrupted` if the store's interrupt flag is set (at function entries and
+    /// loop headers; only scratch registers are used).
+    fn interrupt_check(&mut self);
     /// Writes `results` (slots) to the caller's value array and returns.
     fn epilogue(&mut self, results: &[Slot]);
     /// Ends the function; `frame_slots` is the number of slots it used. Returns the code.

@@ -41,6 +41,9 @@ impl MacroAssembler for Recorder {
     fn bind(&mut self, label: u32) {
         self.log(format!("L{label}:"));
     }
+    fn interrupt_check(&mut self) {
+        self.log("interrupt_check".into());
+    }
     fn prologue(&mut self, params: u32, locals: u32) {
         self.log(format!("prologue {params} {locals}"));
     }

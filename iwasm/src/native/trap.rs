@@ -90,7 +90,7 @@ pub(crate) fn take_fault(state: &mut FaultState) -> bool {
 
 /// The trap code numbered `n` (see `TrapCode as u32`).
 fn trap_code(n: u32) -> TrapCode {
-    const CODES: [TrapCode; 12] = [
+    const CODES: [TrapCode; 13] = [
         TrapCode::Unreachable,
         TrapCode::MemoryOutOfBounds,
         TrapCode::TableOutOfBounds,
@@ -103,6 +103,7 @@ fn trap_code(n: u32) -> TrapCode {
         TrapCode::StackExhausted,
         TrapCode::Host,
         TrapCode::Exit,
+        TrapCode::Interrupted,
     ];
     CODES.get(n as usize).copied().unwrap_or(TrapCode::Host)
 }
@@ -113,7 +114,7 @@ mod tests {
 
     #[test]
     fn trap_codes_round_trip() {
-        for n in 0..12 {
+        for n in 0..13 {
             assert_eq!(trap_code(n) as u32, n);
         }
     }

@@ -70,7 +70,12 @@ impl Store {
         active::leave(outer);
         self.exit_call();
         if status != 0 {
-            return Err(self.take_pending_trap());
+            let trap = self.take_pending_trap();
+            // The interrupt is delivered once it leaves the outermost call.
+            if trap.code() == TrapCode::Interrupted && self.runtime.call_depth == 0 {
+                super::interrupt::clear(&self.interrupt);
+            }
+            return Err(trap);
         }
         Ok(ty
             .results()

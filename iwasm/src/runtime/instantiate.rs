@@ -3,6 +3,7 @@
 //! persist, as wasm 2.0 requires) and run the start function.
 
 use alloc::boxed::Box;
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 use super::vmctx::{FuncRef, VMContext, VMTable};
@@ -31,6 +32,7 @@ pub(crate) fn instantiate(
         type_ids: type_ids.as_ptr(),
         helpers: &libcalls::HELPERS,
         instance: id,
+        interrupt: Arc::as_ptr(&store.interrupt),
     });
     let (mut funcs, mut tables, mut memories, mut globals) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());

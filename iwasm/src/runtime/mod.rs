@@ -5,6 +5,7 @@ pub(crate) mod call;
 mod func;
 mod handles;
 pub(crate) mod instantiate;
+pub(crate) mod interrupt;
 pub(crate) mod libcalls;
 mod linker;
 mod memory;
@@ -23,6 +24,9 @@ use core::sync::atomic::{AtomicU32, Ordering};
 pub use func::{Caller, HostFunc, IntoFunc, WasmType};
 pub(crate) use handles::Handle;
 pub use handles::{Func, Global, Instance, Memory, Table};
+#[cfg(feature = "std")]
+pub use interrupt::Deadline;
+pub use interrupt::InterruptHandle;
 pub use linker::Linker;
 #[cfg(feature = "wasm")]
 pub(crate) use memory::zeroed_vec;
@@ -185,6 +189,8 @@ pub struct Store {
     code_ranges: Vec<(usize, usize, u32)>,
     /// The trap of the last entry that returned non-zero.
     pending_trap: Option<Trap>,
+    /// Set to stop the running guest (see [`InterruptHandle`]); every context points at it.
+    pub(crate) interrupt: Arc<AtomicU32>,
 }
 
 impl Store {
@@ -197,6 +203,7 @@ impl Store {
             exit_sp: 0,
             compiled: tier.compiled,
         });
+        let interrupt = Arc::new(AtomicU32::new(0));
         let host_vmctx = Box::new(VMContext {
             runtime: &mut *runtime,
             memory0: core::ptr::null_mut(),
@@ -206,6 +213,7 @@ impl Store {
             type_ids: core::ptr::null(),
             helpers: &libcalls::HELPERS,
             instance: u32::MAX,
+            interrupt: Arc::as_ptr(&interrupt),
         });
         Store {
             id: NEXT_STORE_ID.fetch_add(1, Ordering::Relaxed),
@@ -225,7 +233,14 @@ impl Store {
             code: Vec::new(),
             code_ranges: Vec::new(),
             pending_trap: None,
+            interrupt,
         }
+    }
+
+    /// A handle that stops this store's running guest from any thread (see
+    /// [`InterruptHandle`]).
+    pub fn interrupt_handle(&self) -> InterruptHandle {
+        InterruptHandle::new(self.interrupt.clone())
     }
 
     /// The store-wide id of a function type (equal types share an id).

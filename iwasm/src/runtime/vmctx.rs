@@ -142,6 +142,9 @@ pub struct VMContext {
     pub helpers: *const Helpers,
     /// The instance's index in its store.
     pub instance: u32,
+    /// The store's interrupt flag: non-zero asks the guest to stop (see
+    /// [`InterruptHandle`](crate::InterruptHandle)).
+    pub interrupt: *const core::sync::atomic::AtomicU32,
 }
 
 /// Byte offsets into the structures above, for code generators.
@@ -163,6 +166,8 @@ pub mod offsets {
     pub const VMCTX_TYPE_IDS: usize = offset_of!(VMContext, type_ids);
     /// `VMContext::helpers`.
     pub const VMCTX_HELPERS: usize = offset_of!(VMContext, helpers);
+    /// `VMContext::interrupt`.
+    pub const VMCTX_INTERRUPT: usize = offset_of!(VMContext, interrupt);
     /// `FuncRef::entry`.
     pub const FUNC_REF_ENTRY: usize = offset_of!(FuncRef, entry);
     /// `FuncRef::type_id`.

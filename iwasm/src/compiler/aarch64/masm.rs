@@ -706,6 +706,13 @@ impl MacroAssembler for Aarch64Masm {
         dynasm!(self.ops ; .arch aarch64 ; =>label);
     }
 
+    fn interrupt_check(&mut self) {
+        let interrupted = self.trap_label(TrapCode::Interrupted);
+        self.ldr_x(X16, 19, off::VMCTX_INTERRUPT);
+        dynasm!(self.ops ; .arch aarch64 ; ldr w16, [x16]);
+        self.branch_on_zero(X16, false, false, interrupted);
+    }
+
     fn prologue(&mut self, params: u32, locals: u32) {
         let stack_trap = self.trap_label(TrapCode::StackExhausted);
         self.ldr_x(19, X0, off::FUNC_REF_VMCTX);

@@ -419,6 +419,16 @@ impl MacroAssembler for X64Masm {
         dynasm!(self.ops ; .arch x64 ; =>label);
     }
 
+    fn interrupt_check(&mut self) {
+        let interrupted = self.trap_label(TrapCode::Interrupted);
+        dynasm!(self.ops
+            ; .arch x64
+            ; mov rax, QWORD [r14 + off::VMCTX_INTERRUPT as i32]
+            ; cmp DWORD [rax], 0
+            ; jne =>interrupted
+        );
+    }
+
     fn prologue(&mut self, params: u32, locals: u32) {
         let stack_trap = self.trap_label(TrapCode::StackExhausted);
         dynasm!(self.ops ; .arch x64 ; mov r14, QWORD [rdi + off::FUNC_REF_VMCTX as i32]);

@@ -112,6 +112,10 @@ fn enter_frame(ex: &mut Executor<'_>, func: *const FuncRef, fp: *mut u64) -> *co
     if code.is_null() {
         return core::ptr::null();
     }
+    if ex.interrupted() {
+        ex.trap(Trap::new(TrapCode::Interrupted));
+        return core::ptr::null();
+    }
     // SAFETY: translated code is boxed in the store and never freed while the store lives.
     let code = unsafe { &*code };
     let hotness = code.hotness.get().wrapping_add(1);
@@ -464,8 +468,13 @@ macro_rules! branch_handler {
             // SAFETY: slots are within the frame; branch offsets land on instructions.
             #[allow(unused_unsafe)]
             let taken = unsafe { $cond };
-            let ip = if taken { unsafe { $ip.offset($target as isize) } } else { unsafe { $ip.add(1) } };
-            next!(ip, $fp, $mem, $len, $ex, $acc)
+            if !taken {
+                next!(unsafe { $ip.add(1) }, $fp, $mem, $len, $ex, $acc)
+            }
+            if $target < 0 && $ex.interrupted() {
+                return $ex.trap(Trap::new(TrapCode::Interrupted));
+            }
+            next!(unsafe { $ip.offset($target as isize) }, $fp, $mem, $len, $ex, $acc)
         });
     };
 }
@@ -514,6 +523,10 @@ handler!(Const64(ip, fp, mem, mem_len, ex, acc) { dst, lo, hi } => {
 });
 
 handler!(Br(ip, fp, mem, mem_len, ex, acc) { target } => {
+    // A backward branch is a loop's next iteration.
+    if target < 0 && ex.interrupted() {
+        return ex.trap(Trap::new(TrapCode::Interrupted));
+    }
     next!(unsafe { ip.offset(target as isize) }, fp, mem, mem_len, ex, acc)
 });
 

@@ -36,6 +36,8 @@ pub struct Options {
     /// `--max-memory-size=<bytes>`: a cap on every linear memory of the guest, below its
     /// declared maximum (whole 64 KiB pages; `K`, `M` and `G` suffixes allowed).
     pub max_memory_bytes: Option<u64>,
+    /// `--timeout=<ms>`: stop the guest after this many milliseconds of the run.
+    pub timeout_ms: Option<u32>,
     /// `--interp` / `--fast-jit`: how functions run.
     pub mode: RunningMode,
     /// `--repl`: read `function args...` lines from stdin and run them.
@@ -105,6 +107,8 @@ options:
                            libc heap; currently ignored)
   --max-memory-size=n      Cap each linear memory at n bytes (K, M, G suffixes
                            allowed), below the module's declared maximum
+  --timeout=ms             Stop the wasm app after ms milliseconds (an
+                           exception, exit status 1)
   --env=<env>              Pass wasi environment variables with \"key=value\"
                            to the program, for example:
                              --env=\"key1=value1\" --env=\"key2=value2\"
@@ -212,6 +216,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, ArgErr
             "--stack-size" => opts.stack_size = Some(number(name, value)?),
             "--heap-size" => opts.heap_size = Some(number(name, value)?),
             "--max-memory-size" => opts.max_memory_bytes = Some(byte_size(name, value)?),
+            "--timeout" => opts.timeout_ms = Some(number(name, value)?),
             _ if UNAVAILABLE_MODES.contains(&name) => {
                 return Err(invalid(format!(
                     "mode {name} is not available in this build"
