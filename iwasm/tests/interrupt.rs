@@ -188,7 +188,7 @@ fn a_deadline_stops_the_guest_and_dropping_it_cancels_it() {
         drop(
             store
                 .interrupt_handle()
-                .interrupt_after(Duration::from_millis(1)),
+                .interrupt_after(Duration::from_millis(10)),
         );
         std::thread::sleep(Duration::from_millis(20));
         assert_usable(&mut store, instance, tier);
