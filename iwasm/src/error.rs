@@ -34,6 +34,8 @@ pub enum TrapCode {
     /// The embedder stopped the guest ([`InterruptHandle::interrupt`](crate::InterruptHandle),
     /// a deadline or `--timeout`).
     Interrupted,
+    /// The store's fuel ran out (see [`Config::consume_fuel`](crate::Config::consume_fuel)).
+    OutOfFuel,
 }
 
 impl TrapCode {
@@ -53,6 +55,7 @@ impl TrapCode {
             TrapCode::Host => "host error",
             TrapCode::Exit => "program exited",
             TrapCode::Interrupted => "interrupted",
+            TrapCode::OutOfFuel => "all fuel consumed",
         }
     }
 }

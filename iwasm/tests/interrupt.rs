@@ -7,9 +7,16 @@ use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use iwasm::{
-    Caller, Config, Error, Func, Instance, Linker, Module, RunningMode, Store, Trap, TrapCode,
-    Value,
+    AotOptions, Caller, Config, Error, Func, Instance, Linker, Module, RunningMode, Store, Trap,
+    TrapCode, Value,
 };
+
+mod common;
+
+/// Every tier, with the module of [`WAT`].
+fn tiers() -> Vec<(&'static str, RunningMode, Module)> {
+    common::tiers(WAT, &AotOptions::default())
+}
 
 const WAT: &str = r#"(module
     (import "env" "reenter" (func $reenter (param i32) (result i32)))
@@ -30,25 +37,6 @@ const WAT: &str = r#"(module
       (call $reenter (local.get 0)))
     (func (export "add") (param i32 i32) (result i32)
       (i32.add (local.get 0) (local.get 1))))"#;
-
-/// Every way a function can run, with the module to instantiate for it.
-fn tiers() -> Vec<(&'static str, RunningMode, Module)> {
-    let module = Module::new(&wat::parse_str(WAT).unwrap()).unwrap();
-    let mut tiers = vec![("interp", RunningMode::Interp, module.clone())];
-    for (name, mode) in [
-        ("jit", RunningMode::FastJit),
-        ("multi-tier", RunningMode::MultiTierJit),
-    ] {
-        if mode.is_available() {
-            tiers.push((name, mode, module.clone()));
-        }
-    }
-    if iwasm::Arch::host().is_some_and(iwasm::Arch::has_compiler) {
-        let image = iwasm::compile_aot(&module, &iwasm::AotOptions::default()).unwrap();
-        tiers.push(("aot", RunningMode::Interp, Module::new(&image).unwrap()));
-    }
-    tiers
-}
 
 /// A store of `mode` (tiering up after 3 calls or iterations) with the module instantiated;
 /// `env.reenter(n)` calls the instance's `count(n)` back.
@@ -192,5 +180,40 @@ fn a_deadline_stops_the_guest_and_dropping_it_cancels_it() {
         );
         std::thread::sleep(Duration::from_millis(20));
         assert_usable(&mut store, instance, tier);
+    }
+}
+
+#[test]
+fn the_trap_follows_the_interrupt_promptly() {
+    // Run with --nocapture for the figures (release builds for meaningful ones).
+    for (tier, mode, module) in tiers() {
+        let (mut store, instance) = instantiate(mode, &module);
+        let mut latencies = Vec::new();
+        for name in ["spin", "calls"] {
+            let func = instance.get_func(&store, name).unwrap();
+            for _ in 0..10 {
+                let handle = store.interrupt_handle();
+                let interrupter = std::thread::spawn(move || {
+                    std::thread::sleep(Duration::from_millis(5));
+                    handle.interrupt();
+                    Instant::now()
+                });
+                let result = func.call(&mut store, &[]);
+                let trapped = Instant::now();
+                let interrupted = interrupter.join().unwrap();
+                assert!(
+                    matches!(&result, Err(Error::Trap(t)) if t.code() == TrapCode::Interrupted),
+                    "{tier} {name}: {result:?}"
+                );
+                latencies.push(trapped.saturating_duration_since(interrupted));
+            }
+        }
+        latencies.sort();
+        let (median, worst) = (
+            latencies[latencies.len() / 2],
+            latencies[latencies.len() - 1],
+        );
+        println!("{tier}: interrupt to trap: median {median:?}, worst {worst:?}");
+        assert!(worst < Duration::from_secs(1), "{tier}: {worst:?}");
     }
 }

@@ -224,6 +224,10 @@ pub(crate) trait MacroAssembler {
     /// Traps with `interrupted` if the store's interrupt flag is set (at function entries and
     /// loop headers; only scratch registers are used).
     fn interrupt_check(&mut self);
+    /// Takes `cost` from the store's fuel, or traps with `all fuel consumed` (leaving the
+    /// fuel as it was) if less is left (at the start of each segment, when fuel is metered;
+    /// only scratch registers are used).
+    fn fuel_charge(&mut self, cost: u32);
     /// Writes `results` (slots) to the caller's value array and returns.
     fn epilogue(&mut self, results: &[Slot]);
     /// Ends the function; `frame_slots` is the number of slots it used. Returns the code.

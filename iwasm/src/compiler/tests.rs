@@ -41,6 +41,10 @@ impl MacroAssembler for Recorder {
     fn bind(&mut self, label: u32) {
         self.log(format!("L{label}:"));
     }
+    fn fuel_charge(&mut self, cost: u32) {
+        self.log(format!("fuel_charge {cost}"));
+    }
+
     fn interrupt_check(&mut self) {
         self.log("interrupt_check".into());
     }

@@ -90,7 +90,7 @@ pub(crate) fn take_fault(state: &mut FaultState) -> bool {
 
 /// The trap code numbered `n` (see `TrapCode as u32`).
 fn trap_code(n: u32) -> TrapCode {
-    const CODES: [TrapCode; 13] = [
+    const CODES: [TrapCode; 14] = [
         TrapCode::Unreachable,
         TrapCode::MemoryOutOfBounds,
         TrapCode::TableOutOfBounds,
@@ -104,6 +104,7 @@ fn trap_code(n: u32) -> TrapCode {
         TrapCode::Host,
         TrapCode::Exit,
         TrapCode::Interrupted,
+        TrapCode::OutOfFuel,
     ];
     CODES.get(n as usize).copied().unwrap_or(TrapCode::Host)
 }

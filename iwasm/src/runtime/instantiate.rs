@@ -21,6 +21,9 @@ pub(crate) fn instantiate(
     imports: &[Extern],
 ) -> Result<Instance, Error> {
     let info = module.info.clone();
+    if let Some(native) = &info.native {
+        require_same_fuel(native.fuel, store.config.consume_fuel)?;
+    }
     let id = store.instances.len() as u32;
     let type_ids: Box<[u32]> = info.types.iter().map(|t| store.intern_type(t)).collect();
     let mut vmctx = Box::new(VMContext {
@@ -128,6 +131,20 @@ pub(crate) fn instantiate(
         store.call_func(func, Vec::new())?;
     }
     Ok(Instance(store.handle(id as usize)))
+}
+
+/// Checks that an AOT image meters fuel exactly when the store does.
+fn require_same_fuel(image: bool, store: bool) -> Result<(), Error> {
+    match (image, store) {
+        (true, false) => Err(Error::Unsupported(
+            "the AOT image meters fuel (wamrc --fuel), but this store does not".into(),
+        )),
+        (false, true) => Err(Error::Unsupported(
+            "this store meters fuel, but the AOT image does not: compile it with wamrc --fuel"
+                .into(),
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// Checks that code relying on guard pages can run here: memory 0 (if any) sits in its own

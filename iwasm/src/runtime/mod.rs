@@ -2,6 +2,8 @@
 //! globals, the handles that name them, instantiation and linking.
 
 pub(crate) mod call;
+#[cfg(feature = "wasm")]
+pub(crate) mod fuel;
 mod func;
 mod handles;
 pub(crate) mod instantiate;
@@ -58,6 +60,12 @@ pub struct Config {
     /// the memory's length, where that is sound (a memory in its own 8 GiB reservation, and
     /// a platform that turns faults into traps); explicit checks everywhere else.
     pub guard_pages: bool,
+    /// Meter fuel: every tier charges executed operators to the store's fuel (see
+    /// [`Store::set_fuel`]) and traps with `all fuel consumed` when it runs out. Off by
+    /// default; on, code is slower (a load, a subtraction, a branch and a store per
+    /// straight-line segment) and functions are not inlined. An AOT image must be compiled
+    /// for it (`wamrc --fuel`).
+    pub consume_fuel: bool,
 }
 
 impl Default for Config {
@@ -68,6 +76,7 @@ impl Default for Config {
             max_memory_pages: crate::values::MAX_PAGES,
             tier_up_threshold: 1000,
             guard_pages: true,
+            consume_fuel: false,
         }
     }
 }
@@ -202,6 +211,7 @@ impl Store {
             call_depth: 0,
             exit_sp: 0,
             compiled: tier.compiled,
+            fuel: 0,
         });
         let interrupt = Arc::new(AtomicU32::new(0));
         let host_vmctx = Box::new(VMContext {
@@ -241,6 +251,33 @@ impl Store {
     /// [`InterruptHandle`]).
     pub fn interrupt_handle(&self) -> InterruptHandle {
         InterruptHandle::new(self.interrupt.clone())
+    }
+
+    /// Sets the fuel left to `fuel` (a store that meters fuel starts with none). Each
+    /// executed operator costs one unit (some cost none: see the README's fuel section);
+    /// running out traps with `all fuel consumed`. `Error::Unsupported` unless the store's
+    /// [`Config::consume_fuel`] is on.
+    pub fn set_fuel(&mut self, fuel: u64) -> Result<(), Error> {
+        self.require_fuel()?;
+        self.runtime.fuel = fuel;
+        Ok(())
+    }
+
+    /// The fuel left (see [`Store::set_fuel`]).
+    pub fn get_fuel(&self) -> Result<u64, Error> {
+        self.require_fuel()?;
+        Ok(self.runtime.fuel)
+    }
+
+    /// Refuses fuel calls on a store that does not meter fuel.
+    fn require_fuel(&self) -> Result<(), Error> {
+        if self.config.consume_fuel {
+            Ok(())
+        } else {
+            Err(Error::Misuse(
+                "fuel is not metered in this store (Config::consume_fuel)".into(),
+            ))
+        }
     }
 
     /// The store-wide id of a function type (equal types share an id).

@@ -96,6 +96,8 @@ pub struct VMRuntime {
     pub exit_sp: usize,
     /// The engine's table for compiled code, or null.
     pub compiled: *const (),
+    /// Fuel left, where the store meters it (see [`Config::consume_fuel`](crate::Config)).
+    pub fuel: u64,
 }
 
 /// Runtime functions compiled code calls out to, through its context.
@@ -192,6 +194,8 @@ pub mod offsets {
     pub const RUNTIME_EXIT_SP: usize = offset_of!(VMRuntime, exit_sp);
     /// `VMRuntime::compiled`.
     pub const RUNTIME_COMPILED: usize = offset_of!(VMRuntime, compiled);
+    /// `VMRuntime::fuel`.
+    pub const RUNTIME_FUEL: usize = offset_of!(VMRuntime, fuel);
     /// `Helpers::memory_grow`.
     pub const HELPER_MEMORY_GROW: usize = offset_of!(Helpers, memory_grow);
     /// `Helpers::memory_fill`.

@@ -429,6 +429,20 @@ impl MacroAssembler for X64Masm {
         );
     }
 
+    fn fuel_charge(&mut self, cost: u32) {
+        let out_of_fuel = self.trap_label(TrapCode::OutOfFuel);
+        // Segments are far shorter than 2^31 operators (function bodies are limited).
+        let cost = cost.min(i32::MAX as u32) as i32;
+        dynasm!(self.ops
+            ; .arch x64
+            ; mov rax, QWORD [r14 + off::VMCTX_RUNTIME as i32]
+            ; mov rcx, QWORD [rax + off::RUNTIME_FUEL as i32]
+            ; sub rcx, cost
+            ; jb =>out_of_fuel
+            ; mov QWORD [rax + off::RUNTIME_FUEL as i32], rcx
+        );
+    }
+
     fn prologue(&mut self, params: u32, locals: u32) {
         let stack_trap = self.trap_label(TrapCode::StackExhausted);
         dynasm!(self.ops ; .arch x64 ; mov r14, QWORD [rdi + off::FUNC_REF_VMCTX as i32]);

@@ -12,8 +12,8 @@ use super::{compiled, Executor, Exit, Frame, Regs};
 use crate::error::{Trap, TrapCode};
 use crate::interp::ops::{for_each_op, Instr, Slot};
 use crate::interp::CompiledFunc;
-use crate::runtime::libcalls;
 use crate::runtime::vmctx::{EntryFn, FuncRef, VMTable};
+use crate::runtime::{fuel, libcalls};
 use crate::values::PAGE_SIZE;
 
 /// The signature every handler shares: the hot registers, the executor, the accumulator.
@@ -735,6 +735,13 @@ handler!(LoopHeader(ip, fp, mem, mem_len, ex, acc) { ordinal } => {
     code.hotness.set(hotness);
     if hotness == code.promote_at {
         return unsafe { replace_on_stack(ip, fp, ex, acc, ordinal) };
+    }
+    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex, acc)
+});
+
+handler!(Fuel(ip, fp, mem, mem_len, ex, acc) { cost } => {
+    if !fuel::consume(&mut ex.store.runtime.fuel, cost) {
+        return ex.trap(Trap::new(TrapCode::OutOfFuel));
     }
     next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex, acc)
 });

@@ -185,8 +185,13 @@ fn compiled(store: &mut Store, func: &FuncRef) -> Result<*const CompiledFunc, Tr
     };
     let module = &store.instances[instance as usize].module;
     let tiers_up = store.tier().promote.is_some();
-    let mut translated = translate(module, index, store.tier().osr.is_some())
-        .map_err(|e| Trap::host(alloc::format!("cannot translate function: {e}")))?;
+    let mut translated = translate(
+        module,
+        index,
+        store.tier().osr.is_some(),
+        store.config.consume_fuel,
+    )
+    .map_err(|e| Trap::host(alloc::format!("cannot translate function: {e}")))?;
     if tiers_up {
         translated.promote_at = store.config.tier_up_threshold.max(1);
     }

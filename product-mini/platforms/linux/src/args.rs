@@ -38,6 +38,8 @@ pub struct Options {
     pub max_memory_bytes: Option<u64>,
     /// `--timeout=<ms>`: stop the guest after this many milliseconds of the run.
     pub timeout_ms: Option<u32>,
+    /// `--fuel=<n>`: meter fuel and give the guest this much (Wasmtime's `-W fuel=n`).
+    pub fuel: Option<u64>,
     /// `--interp` / `--fast-jit`: how functions run.
     pub mode: RunningMode,
     /// `--repl`: read `function args...` lines from stdin and run them.
@@ -72,7 +74,6 @@ const UNSUPPORTED_OPTIONS: &[&str] = &[
     "--native-lib",
     "--module-path",
     "--max-threads",
-    "--timeout",
     "--disable-bounds-checks",
     "--jit-codecache-size",
     "--llvm-jit-size-level",
@@ -109,6 +110,9 @@ options:
                            allowed), below the module's declared maximum
   --timeout=ms             Stop the wasm app after ms milliseconds (an
                            exception, exit status 1)
+  --fuel=n                 Stop the wasm app after about n executed wasm
+                           operators (an exception, exit status 1); AOT
+                           images must come from wamrc --fuel
   --env=<env>              Pass wasi environment variables with \"key=value\"
                            to the program, for example:
                              --env=\"key1=value1\" --env=\"key2=value2\"
@@ -217,6 +221,15 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, ArgErr
             "--heap-size" => opts.heap_size = Some(number(name, value)?),
             "--max-memory-size" => opts.max_memory_bytes = Some(byte_size(name, value)?),
             "--timeout" => opts.timeout_ms = Some(number(name, value)?),
+            "--fuel" => {
+                let value = value.unwrap_or_default();
+                let fuel = value.parse().map_err(|_| {
+                    invalid(format!(
+                        "option --fuel needs a count: --fuel=n, got {value:?}"
+                    ))
+                })?;
+                opts.fuel = Some(fuel);
+            }
             _ if UNAVAILABLE_MODES.contains(&name) => {
                 return Err(invalid(format!(
                     "mode {name} is not available in this build"

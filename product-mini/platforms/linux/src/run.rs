@@ -69,6 +69,7 @@ pub fn config(opts: &Options) -> Config {
         let pages = bytes / iwasm::PAGE_SIZE as u64;
         config.max_memory_pages = pages.min(iwasm::MAX_PAGES as u64) as u32;
     }
+    config.consume_fuel = opts.fuel.is_some();
     config
 }
 
@@ -79,6 +80,9 @@ pub fn run(opts: &Options) -> Result<i32, Failure> {
     let module = Module::new(&read_module(&opts.file)?)
         .map_err(|e| Failure::Message(format!("{}: {e}", opts.file.display())))?;
     let mut store = Store::with_mode(config(opts), opts.mode);
+    if let Some(fuel) = opts.fuel {
+        store.set_fuel(fuel)?;
+    }
     // Dropped at the end of the run, which cancels the timer.
     let _deadline = opts.timeout_ms.map(|ms| {
         let timeout = std::time::Duration::from_millis(ms.into());
