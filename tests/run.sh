@@ -96,8 +96,9 @@ cargo clippy -p iwasm -p iwasm-cli -p wamrc --target aarch64-unknown-linux-gnu -
 # The platform layer's AArch64 fault state (ucontext read and written back) under QEMU.
 cargo test -p iwasm-platforms --target aarch64-unknown-linux-gnu
 cargo build --release -p iwasm-tests -p iwasm-cli -p wamrc --bin spec --bin iwasm --bin wamrc --target aarch64-unknown-linux-gnu
-# A function over 1 MiB of code and a module over 128 MiB, run on AArch64 in the JIT and AOT.
-cargo test --release -p iwasm --test large_code --target aarch64-unknown-linux-gnu
+# A function over 1 MiB of code and a module over 128 MiB, run on AArch64 in the JIT and AOT;
+# interrupts and fuel in every tier.
+cargo test --release -p iwasm --test large_code --test interrupt --test fuel --target aarch64-unknown-linux-gnu -- --nocapture
 
 step "reproducible images: the x86-64 wamrc and the AArch64 wamrc (under QEMU) write the same bytes, for both targets"
 for program in "wat2wasm input.wat" "markdown input.md"; do

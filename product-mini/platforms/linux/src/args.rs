@@ -15,7 +15,7 @@ pub enum Command {
     /// `--version`: print the version.
     Version,
     /// Run a module.
-    Run(Options),
+    Run(Box<Options>),
 }
 
 /// How to run a module.
@@ -282,7 +282,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, ArgErr
 fn run(mut opts: Options, file: OsString, rest: impl Iterator<Item = OsString>) -> Command {
     opts.file = PathBuf::from(file);
     opts.args = rest.collect();
-    Command::Run(opts)
+    Command::Run(Box::new(opts))
 }
 
 /// An [`ArgError::Invalid`].
@@ -337,7 +337,7 @@ mod tests {
 
     fn run_opts(args: &[&str]) -> Options {
         match parse_strs(args) {
-            Ok(Command::Run(opts)) => opts,
+            Ok(Command::Run(opts)) => *opts,
             other => panic!("expected Run, got {other:?}"),
         }
     }
