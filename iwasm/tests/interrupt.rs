@@ -22,6 +22,8 @@ const WAT: &str = r#"(module
     (import "env" "reenter" (func $reenter (param i32) (result i32)))
     (memory 1)
     (func (export "spin") (loop (br 0)))
+    (func (export "spin_br_if") (loop (br_if 0 (i32.const 1))))
+    (func (export "spin_br_table") (loop (br_table 0 0 (i32.const 1))))
     (func $leaf (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
     (func (export "calls") (local i32)
       (loop (local.set 0 (call $leaf (local.get 0))) (br 0)))
@@ -38,7 +40,9 @@ const WAT: &str = r#"(module
     (func (export "add") (param i32 i32) (result i32)
       (i32.add (local.get 0) (local.get 1))))"#;
 
-/// A store of `mode` (tiering up after 3 calls or iterations) with the module instantiated;
+/// A store of `mode` (tiering up after 3 calls or iterations: in the multi-tier JIT, each
+/// runaway loop here continues in compiled code by on-stack replacement before the
+/// interrupt comes) with the module instantiated;
 /// `env.reenter(n)` calls the instance's `count(n)` back.
 fn instantiate(mode: RunningMode, module: &Module) -> (Store, Instance) {
     let config = Config {
@@ -114,6 +118,8 @@ fn runaway_loops_are_stopped_in_every_tier_and_the_store_stays_usable() {
         let (mut store, instance) = instantiate(mode, &module);
         for (name, args) in [
             ("spin", &[][..]),
+            ("spin_br_if", &[]),
+            ("spin_br_table", &[]),
             ("calls", &[]),
             ("deep", &[Value::I32(1000)]),
             ("spin", &[]),

@@ -173,7 +173,6 @@ pub(crate) fn compile<M: MacroAssembler>(
         num_params
     };
     gen.masm.prologue(arguments, gen.num_locals);
-    gen.masm.interrupt_check();
     gen.load_register_locals(arguments);
     if let Some(ordinal) = loop_entry {
         let label = gen.masm.new_label();

@@ -40,6 +40,10 @@ pub(crate) unsafe extern "C" fn record_trap(
     } else {
         match trap_code(status.wrapping_sub(TRAP_STATUS_BASE)) {
             TrapCode::UninitializedElement => Trap::uninitialized_element(detail),
+            // A pending interrupt makes the entry's stack check fail (see `runtime::interrupt`).
+            TrapCode::StackExhausted if store.interrupt.is_set() => {
+                Trap::new(TrapCode::Interrupted)
+            }
             code => Trap::new(code),
         }
     };

@@ -34,6 +34,7 @@ impl Store {
         let runtime = &mut *self.runtime;
         if runtime.call_depth == 0 {
             runtime.stack_limit = native_stack_limit();
+            self.interrupt.set_stack_limit(runtime.stack_limit);
         }
         if runtime.call_depth >= self.config.max_call_depth
             || iwasm_platforms::stack::current_stack_pointer() <= runtime.stack_limit
@@ -73,7 +74,7 @@ impl Store {
             let trap = self.take_pending_trap();
             // The interrupt is delivered once it leaves the outermost call.
             if trap.code() == TrapCode::Interrupted && self.runtime.call_depth == 0 {
-                super::interrupt::clear(&self.interrupt);
+                self.interrupt.clear();
             }
             return Err(trap);
         }

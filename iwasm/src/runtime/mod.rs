@@ -199,7 +199,7 @@ pub struct Store {
     /// The trap of the last entry that returned non-zero.
     pending_trap: Option<Trap>,
     /// Set to stop the running guest (see [`InterruptHandle`]); every context points at it.
-    pub(crate) interrupt: Arc<AtomicU32>,
+    pub(crate) interrupt: Arc<interrupt::InterruptState>,
 }
 
 impl Store {
@@ -213,7 +213,7 @@ impl Store {
             compiled: tier.compiled,
             fuel: 0,
         });
-        let interrupt = Arc::new(AtomicU32::new(0));
+        let interrupt = Arc::new(interrupt::InterruptState::default());
         let host_vmctx = Box::new(VMContext {
             runtime: &mut *runtime,
             memory0: core::ptr::null_mut(),

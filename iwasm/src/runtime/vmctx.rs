@@ -144,14 +144,15 @@ pub struct VMContext {
     pub helpers: *const Helpers,
     /// The instance's index in its store.
     pub instance: u32,
-    /// The store's interrupt flag: non-zero asks the guest to stop (see
+    /// The store's interrupt state: its flag, and the stack limit compiled code checks (see
     /// [`InterruptHandle`](crate::InterruptHandle)).
-    pub interrupt: *const core::sync::atomic::AtomicU32,
+    pub interrupt: *const super::interrupt::InterruptState,
 }
 
 /// Byte offsets into the structures above, for code generators.
 pub mod offsets {
     use super::{FuncRef, Helpers, VMContext, VMMemory, VMRuntime, VMTable};
+    use crate::runtime::interrupt::InterruptState;
     use core::mem::offset_of;
 
     /// `VMContext::runtime`.
@@ -170,6 +171,10 @@ pub mod offsets {
     pub const VMCTX_HELPERS: usize = offset_of!(VMContext, helpers);
     /// `VMContext::interrupt`.
     pub const VMCTX_INTERRUPT: usize = offset_of!(VMContext, interrupt);
+    /// `InterruptState::stack_limit`.
+    pub const INTERRUPT_STACK_LIMIT: usize = offset_of!(InterruptState, stack_limit);
+    /// `InterruptState::flag`.
+    pub const INTERRUPT_FLAG: usize = offset_of!(InterruptState, flag);
     /// `FuncRef::entry`.
     pub const FUNC_REF_ENTRY: usize = offset_of!(FuncRef, entry);
     /// `FuncRef::type_id`.

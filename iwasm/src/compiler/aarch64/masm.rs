@@ -709,7 +709,7 @@ impl MacroAssembler for Aarch64Masm {
     fn interrupt_check(&mut self) {
         let interrupted = self.trap_label(TrapCode::Interrupted);
         self.ldr_x(X16, 19, off::VMCTX_INTERRUPT);
-        dynasm!(self.ops ; .arch aarch64 ; ldr w16, [x16]);
+        self.ldr_w(X16, X16, off::INTERRUPT_FLAG);
         self.branch_on_zero(X16, false, false, interrupted);
     }
 
@@ -735,11 +735,12 @@ impl MacroAssembler for Aarch64Masm {
         self.reload_memory();
         // Direct calls from the same instance enter here, x19, x20 and x21 already set. The
         // stack check comes before the frame is allocated, so a trap (and the code that
-        // records it) always runs above the stack limit.
+        // records it) always runs above the stack limit. It is the entry's interrupt check
+        // too: an interrupt sets the limit to the top of the address space.
         self.direct_entry = self.ops.offset().0;
         dynasm!(self.ops ; .arch aarch64 ; stp x29, x30, [sp, -16]! ; mov x29, sp);
-        self.ldr_x(X16, 19, off::VMCTX_RUNTIME);
-        self.ldr_x(X16, X16, off::RUNTIME_STACK_LIMIT);
+        self.ldr_x(X16, 19, off::VMCTX_INTERRUPT);
+        self.ldr_x(X16, X16, off::INTERRUPT_STACK_LIMIT);
         // x17 = the frame size (patched by `finish`).
         self.frame_patch = self.ops.offset().0;
         self.word(encode::movz(true, X17, 0, 0));

@@ -424,7 +424,7 @@ impl MacroAssembler for X64Masm {
         dynasm!(self.ops
             ; .arch x64
             ; mov rax, QWORD [r14 + off::VMCTX_INTERRUPT as i32]
-            ; cmp DWORD [rax], 0
+            ; cmp DWORD [rax + off::INTERRUPT_FLAG as i32], 0
             ; jne =>interrupted
         );
     }
@@ -449,19 +449,20 @@ impl MacroAssembler for X64Masm {
         self.reload_memory();
         // Direct calls from the same instance enter here, r14, r12 and r15 already set. The
         // stack check comes before the frame is allocated, so a trap (and the code that
-        // records it) always runs above the stack limit.
+        // records it) always runs above the stack limit. It is the entry's interrupt check
+        // too: an interrupt sets the limit to the top of the address space.
         self.direct_entry = self.ops.offset().0;
         dynasm!(self.ops
             ; .arch x64
             ; push rbp
             ; mov rbp, rsp
-            ; mov rax, QWORD [r14 + off::VMCTX_RUNTIME as i32]
+            ; mov rax, QWORD [r14 + off::VMCTX_INTERRUPT as i32]
             ; lea rcx, [rsp - 0x7fff_fff0]
         );
         self.frame_patches[0] = self.ops.offset().0;
         dynasm!(self.ops
             ; .arch x64
-            ; cmp rcx, QWORD [rax + off::RUNTIME_STACK_LIMIT as i32]
+            ; cmp rcx, QWORD [rax + off::INTERRUPT_STACK_LIMIT as i32]
             ; jbe =>stack_trap
             ; sub rsp, 0x7fff_fff0
         );

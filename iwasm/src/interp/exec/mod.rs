@@ -69,8 +69,8 @@ struct Executor<'s> {
     /// How many frames this execution may push.
     max_frames: usize,
     trap: Option<Trap>,
-    /// The store's interrupt flag (owned by the store, which outlives this execution).
-    interrupt: *const core::sync::atomic::AtomicU32,
+    /// The store's interrupt state (owned by the store, which outlives this execution).
+    interrupt: *const crate::runtime::interrupt::InterruptState,
     /// Where the trampoline resumes.
     #[cfg_attr(iwasm_tail_calls, allow(dead_code))]
     resume: Regs,
@@ -81,7 +81,7 @@ impl Executor<'_> {
     #[inline(always)]
     fn interrupted(&self) -> bool {
         // SAFETY: the store owns the flag and outlives this execution.
-        crate::runtime::interrupt::is_set(unsafe { &*self.interrupt })
+        unsafe { &*self.interrupt }.is_set()
     }
 
     /// Records a trap for the dispatch loop to return.
