@@ -154,7 +154,7 @@ spec_a64() {
         rss=$(tail -n 1 /tmp/iwasm-spec-a64-rss)
         [ "$rss" -gt "$peak" ] && peak=$rss
     done
-    echo "aarch64 $mode: $passed passed, 0 failed (peak RSS of a shard under QEMU: $((peak / 1024)) MB)"
+    echo "aarch64 $mode $*: $passed passed, 0 failed (peak RSS of a shard under QEMU: $((peak / 1024)) MB)"
 }
 spec_a64 interp
 spec_a64 jit
@@ -165,6 +165,11 @@ cargo run --release --bin spec -- --mode aot --write-images "$images" --image-ta
 cargo run --release --bin spec -- --mode aot-checked --write-images "$images" --image-target aarch64 | tail -n 1
 spec_a64 aot --read-images "$images"
 spec_a64 aot-checked --read-images "$images"
+# Fuel metered: the AArch64 charges in the JIT and in images (compiled on x86-64 with --fuel).
+spec_a64 jit --fuel
+rm -rf "$images"
+cargo run --release --bin spec -- --mode aot --fuel --write-images "$images" --image-target aarch64 | tail -n 1
+spec_a64 aot --fuel --read-images "$images"
 
 step "AArch64: WASI end-to-end programs under qemu-aarch64 in every mode and from images wamrc wrote on x86-64"
 for options in "" --fast-jit --interp; do
@@ -227,3 +232,9 @@ step "spec suite, AOT (every module compiled to an image and loaded back from it
 cargo run --release --bin spec -- --mode aot
 step "spec suite, AOT with --bounds-checks=1"
 cargo run --release --bin spec -- --mode aot-checked
+
+step "spec suite with fuel metered, every mode (every charge runs; none trips)"
+for mode in interp jit multi-tier aot aot-checked; do
+    cargo run --release --bin spec -- --mode $mode --fuel > /tmp/iwasm-spec-fuel.txt || { cat /tmp/iwasm-spec-fuel.txt; exit 1; }
+    echo "$mode --fuel: $(tail -n 1 /tmp/iwasm-spec-fuel.txt)"
+done
