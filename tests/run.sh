@@ -96,8 +96,9 @@ cargo clippy -p iwasm -p iwasm-cli -p wamrc --target aarch64-unknown-linux-gnu -
 # The platform layer's AArch64 fault state (ucontext read and written back) under QEMU.
 cargo test -p iwasm-platforms --target aarch64-unknown-linux-gnu
 cargo build --release -p iwasm-tests -p iwasm-cli -p wamrc --bin spec --bin iwasm --bin wamrc --target aarch64-unknown-linux-gnu
-# A function over 1 MiB of code and a module over 128 MiB, run on AArch64 in the JIT and AOT.
-cargo test --release -p iwasm --test large_code --target aarch64-unknown-linux-gnu
+# A function over 1 MiB of code and a module over 128 MiB, run on AArch64 in the JIT and AOT;
+# interrupts and fuel in every tier.
+cargo test --release -p iwasm --test large_code --test interrupt --test fuel --target aarch64-unknown-linux-gnu -- --nocapture
 
 step "reproducible images: the x86-64 wamrc and the AArch64 wamrc (under QEMU) write the same bytes, for both targets"
 for program in "wat2wasm input.wat" "markdown input.md"; do
@@ -153,7 +154,7 @@ spec_a64() {
         rss=$(tail -n 1 /tmp/iwasm-spec-a64-rss)
         [ "$rss" -gt "$peak" ] && peak=$rss
     done
-    echo "aarch64 $mode: $passed passed, 0 failed (peak RSS of a shard under QEMU: $((peak / 1024)) MB)"
+    echo "aarch64 $mode $*: $passed passed, 0 failed (peak RSS of a shard under QEMU: $((peak / 1024)) MB)"
 }
 spec_a64 interp
 spec_a64 jit
@@ -164,10 +165,16 @@ cargo run --release --bin spec -- --mode aot --write-images "$images" --image-ta
 cargo run --release --bin spec -- --mode aot-checked --write-images "$images" --image-target aarch64 | tail -n 1
 spec_a64 aot --read-images "$images"
 spec_a64 aot-checked --read-images "$images"
+# Fuel metered: the AArch64 charges in the JIT and in images (compiled on x86-64 with --fuel).
+spec_a64 jit --fuel
+rm -rf "$images"
+cargo run --release --bin spec -- --mode aot --fuel --write-images "$images" --image-target aarch64 | tail -n 1
+spec_a64 aot --fuel --read-images "$images"
 
-step "AArch64: WASI end-to-end programs under qemu-aarch64 in every mode (AOT images among them)"
+step "AArch64: WASI end-to-end programs under qemu-aarch64 in every mode and from images wamrc wrote on x86-64"
 for options in "" --fast-jit --interp; do
     IWASM_TEST_RUNNER="${qemu_a64[*]}" IWASM_TEST_OPTIONS="$options" \
+        IWASM_TEST_WAMRC="$PWD/target/release/wamrc --target=aarch64" \
         cargo test --release -p iwasm-cli --test wasi_programs --target aarch64-unknown-linux-gnu
 done
 
@@ -225,3 +232,9 @@ step "spec suite, AOT (every module compiled to an image and loaded back from it
 cargo run --release --bin spec -- --mode aot
 step "spec suite, AOT with --bounds-checks=1"
 cargo run --release --bin spec -- --mode aot-checked
+
+step "spec suite with fuel metered, every mode (every charge runs; none trips)"
+for mode in interp jit multi-tier aot aot-checked; do
+    cargo run --release --bin spec -- --mode $mode --fuel > /tmp/iwasm-spec-fuel.txt || { cat /tmp/iwasm-spec-fuel.txt; exit 1; }
+    echo "$mode --fuel: $(tail -n 1 /tmp/iwasm-spec-fuel.txt)"
+done

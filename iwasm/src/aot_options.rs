@@ -21,6 +21,10 @@ pub struct AotOptions {
     /// `--cpu-features`: optional extensions of the target's ISA the code may use; the image
     /// then runs only on CPUs that have them. A feature of another ISA is refused.
     pub cpu_features: Vec<CpuFeature>,
+    /// `--fuel`: meter fuel in the code (see [`Config::consume_fuel`](crate::Config)); the
+    /// image then runs only in stores that meter fuel, and an image without it only in
+    /// stores that do not.
+    pub fuel: bool,
 }
 
 impl Default for AotOptions {
@@ -32,6 +36,7 @@ impl Default for AotOptions {
             opt_level: 3,
             bounds_checks: false,
             cpu_features: Vec::new(),
+            fuel: false,
         }
     }
 }

@@ -103,7 +103,7 @@ pub fn compile_all_functions(module: &crate::Module) -> Result<(usize, usize), c
         wasm_code,
         crate::compiler::compile_all(
             &module.info,
-            crate::compiler::Settings::jit(crate::compiler::Bounds::GuardPages),
+            crate::compiler::Settings::jit(crate::compiler::Bounds::GuardPages, false),
         )?,
     ));
     #[cfg(not(iwasm_jit))]

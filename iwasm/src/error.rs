@@ -31,6 +31,11 @@ pub enum TrapCode {
     Host,
     /// The program asked to exit (WASI `proc_exit`); see [`Trap::exit_code`].
     Exit,
+    /// The embedder stopped the guest ([`InterruptHandle::interrupt`](crate::InterruptHandle),
+    /// a deadline or `--timeout`).
+    Interrupted,
+    /// The store's fuel ran out (see [`Config::consume_fuel`](crate::Config::consume_fuel)).
+    OutOfFuel,
 }
 
 impl TrapCode {
@@ -49,6 +54,8 @@ impl TrapCode {
             TrapCode::StackExhausted => "call stack exhausted",
             TrapCode::Host => "host error",
             TrapCode::Exit => "program exited",
+            TrapCode::Interrupted => "interrupted",
+            TrapCode::OutOfFuel => "all fuel consumed",
         }
     }
 }

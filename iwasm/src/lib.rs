@@ -58,9 +58,11 @@ pub use engine::{compile_all_functions, compile_aot, RunningMode};
 pub use error::{Error, Trap, TrapCode};
 pub use loader::Module;
 pub use runtime::vmctx as vm;
+#[cfg(feature = "std")]
+pub use runtime::Deadline;
 pub use runtime::{
-    Caller, Config, Extern, Func, Global, HostFunc, Instance, IntoFunc, Linker, Memory, Store,
-    Table, WasmType,
+    Caller, Config, Extern, Func, Global, HostFunc, Instance, InterruptHandle, IntoFunc, Linker,
+    Memory, Store, Table, WasmType,
 };
 pub use target::{Arch, CpuFeature};
 pub use values::{

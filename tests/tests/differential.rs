@@ -1,7 +1,9 @@
 //! Differential testing: random valid wasm 2.0 modules (from `wasm-smith`, made to terminate)
 //! run in iwasm's interpreter, iwasm's JIT and the `wasmi` crate; every export is called with
 //! zero arguments and with random ones, and the results, traps (with their codes, between
-//! iwasm's tiers), exported globals and memory must agree.
+//! iwasm's tiers), exported globals and memory must agree. iwasm's tiers are also compared
+//! with fuel metered and a random budget: they must trip at the same point and leave the
+//! same fuel.
 
 use arbitrary::Unstructured;
 
@@ -107,14 +109,19 @@ mod on_iwasm {
         Config, Error, Extern, Linker, Module, RunningMode, Store, TrapCode, ValType, Value,
     };
 
-    fn new_store(mode: RunningMode) -> Store {
+    fn new_store(mode: RunningMode, fuel: Option<u64>) -> Store {
         let config = Config {
             max_memory_pages: MAX_MEMORY_PAGES,
             // Multi-tier: promote early, so calls and loops cross tiers.
             tier_up_threshold: 3,
+            consume_fuel: fuel.is_some(),
             ..Config::default()
         };
-        Store::with_mode(config, mode)
+        let mut store = Store::with_mode(config, mode);
+        if let Some(fuel) = fuel {
+            store.set_fuel(fuel).expect("the store meters fuel");
+        }
+        store
     }
 
     fn arg(ty: ValType, bits: u64) -> Value {
@@ -141,12 +148,14 @@ mod on_iwasm {
     /// Calls every export, each on a fresh instance (so every call starts from the same state
     /// and fuel); `None` if instantiation traps.
     /// With `aot`, the module runs from an AOT image compiled from it with those options and
-    /// loaded back.
+    /// loaded back. With `fuel`, each call gets that much fuel, and the snapshot ends with
+    /// the fuel left.
     pub fn run(
         wasm: &[u8],
         mode: RunningMode,
         aot: Option<&iwasm::AotOptions>,
         set: u64,
+        fuel: Option<u64>,
     ) -> Option<Vec<(String, Outcome, Snapshot)>> {
         let module = Module::new(wasm).expect("iwasm accepts every valid wasm 2.0 module");
         let module = match aot {
@@ -159,7 +168,7 @@ mod on_iwasm {
         };
         let instantiate = |store: &mut Store| Linker::new().instantiate(store, &module).ok();
         let names: Vec<String> = {
-            let mut store = Store::new();
+            let mut store = new_store(mode, fuel.map(|_| u64::MAX));
             let instance = instantiate(&mut store)?;
             instance
                 .exports(&store)
@@ -168,7 +177,8 @@ mod on_iwasm {
         };
         let mut out = Vec::new();
         for name in &names {
-            let mut store = new_store(mode);
+            // A start function is not charged against the call's budget.
+            let mut store = new_store(mode, fuel.map(|_| u64::MAX));
             let instance = instantiate(&mut store)?;
             let Some(Extern::Func(func)) = instance.get_export(&store, name) else {
                 continue;
@@ -180,6 +190,9 @@ mod on_iwasm {
                 .enumerate()
                 .map(|(i, t)| arg(*t, arg_bits(set, i)))
                 .collect();
+            if let Some(fuel) = fuel {
+                store.set_fuel(fuel).expect("the store meters fuel");
+            }
             let outcome = match func.call(&mut store, &args) {
                 Ok(values) => Outcome::Returned(values.iter().map(bits).collect()),
                 Err(Error::Trap(trap)) if trap.code() == TrapCode::StackExhausted => {
@@ -196,7 +209,11 @@ mod on_iwasm {
                 }
             };
             let exports: Vec<Extern> = instance.exports(&store).map(|(_, e)| e).collect();
-            out.push((name.clone(), outcome, snapshot(&store, &exports)));
+            let mut state = snapshot(&store, &exports);
+            if fuel.is_some() {
+                state.push(store.get_fuel().expect("the store meters fuel"));
+            }
+            out.push((name.clone(), outcome, state));
         }
         Some(out)
     }
@@ -321,6 +338,24 @@ fn without_codes(outcome: &Outcome) -> Outcome {
     }
 }
 
+/// With fuel metered and a budget that depends on the seed (often too small to finish), every
+/// tier runs each export to the same outcome, state and fuel left.
+fn fuel_agrees_across_tiers(wasm: &[u8], seed: u64, options: &iwasm::AotOptions) {
+    use iwasm::RunningMode::{FastJit, Interp, MultiTierJit};
+    let budget = Some(seed.wrapping_mul(0x9e37_79b9) % 4000);
+    let interp = on_iwasm::run(wasm, Interp, None, 0, budget);
+    for (tier, mode) in [("JIT", FastJit), ("multi-tier", MultiTierJit)] {
+        let other = on_iwasm::run(wasm, mode, None, 0, budget);
+        assert_eq!(interp, other, "seed {seed} fuel {budget:?}: {tier} differs");
+    }
+    let options = iwasm::AotOptions {
+        fuel: true,
+        ..options.clone()
+    };
+    let aot = on_iwasm::run(wasm, Interp, Some(&options), 0, budget);
+    assert_eq!(interp, aot, "seed {seed} fuel {budget:?}: AOT differs");
+}
+
 #[test]
 fn random_modules_agree_across_tiers_and_with_wasmi() {
     // About 0.4 calls per module and argument set are compared: many random modules export
@@ -353,7 +388,7 @@ fn random_modules_agree_across_tiers_and_with_wasmi() {
             std::fs::write(format!("/tmp/diff-{seed}.wasm"), &wasm).unwrap();
         }
         for set in 0..ARG_SETS {
-            let interp = on_iwasm::run(&wasm, iwasm::RunningMode::Interp, None, set);
+            let interp = on_iwasm::run(&wasm, iwasm::RunningMode::Interp, None, set, None);
             // The oracle has bugs of its own (wasmi 2.0.0 panics translating some
             // `i32.store16`): such a module is compared across iwasm's tiers only.
             let wasmi = match std::panic::catch_unwind(|| on_wasmi::run(&wasm, set)) {
@@ -371,12 +406,13 @@ fn random_modules_agree_across_tiers_and_with_wasmi() {
                 );
             }
             if test_jit {
-                let compiled = on_iwasm::run(&wasm, jit, None, set);
+                let compiled = on_iwasm::run(&wasm, jit, None, set, None);
                 assert_eq!(
                     interp, compiled,
                     "seed {seed} args {set}: JIT differs from interpreter"
                 );
-                let tiered = on_iwasm::run(&wasm, iwasm::RunningMode::MultiTierJit, None, set);
+                let tiered =
+                    on_iwasm::run(&wasm, iwasm::RunningMode::MultiTierJit, None, set, None);
                 assert_eq!(
                     interp, tiered,
                     "seed {seed} args {set}: multi-tier differs from interpreter"
@@ -387,11 +423,15 @@ fn random_modules_agree_across_tiers_and_with_wasmi() {
                     bounds_checks: seed % 8 >= 4,
                     ..iwasm::AotOptions::default()
                 };
-                let aot = on_iwasm::run(&wasm, iwasm::RunningMode::Interp, Some(&options), set);
+                let aot =
+                    on_iwasm::run(&wasm, iwasm::RunningMode::Interp, Some(&options), set, None);
                 assert_eq!(
                     interp, aot,
                     "seed {seed} args {set}: AOT ({options:?}) differs from interpreter"
                 );
+                if set == 0 {
+                    fuel_agrees_across_tiers(&wasm, seed, &options);
+                }
             }
             let (Some(ours), Some(Some(theirs))) = (interp, wasmi) else {
                 continue;

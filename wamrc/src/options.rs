@@ -29,7 +29,7 @@ pub struct Options {
     pub verbose: bool,
     /// `--format=object`: an ELF relocatable holding the image instead of the image.
     pub object: bool,
-    /// `--target`, `--opt-level`, `--bounds-checks`, `--cpu`, `--cpu-features`.
+    /// `--target`, `--opt-level`, `--bounds-checks`, `--cpu`, `--cpu-features`, `--fuel`.
     pub aot: AotOptions,
     /// Wasm features turned off (`--disable-bulk-memory`, `--disable-ref-types`): a module
     /// using them is refused.
@@ -94,6 +94,8 @@ Usage: wamrc [options] -o output_file wasm_file
   --bounds-checks=1|0      1: compare every memory access with the memory's
                            length (runs with any memory); 0 (default): rely on
                            the runtime's guard pages (64-bit hosts)
+  --fuel                   Meter fuel in the code, for iwasm --fuel=n (the image
+                           then runs only with fuel metered)
   --format=<aot|object>    Output: an AOT image (default), or an ELF relocatable
                            holding it (symbols <name>_aot and <name>_aot_len)
   --disable-bulk-memory    Refuse modules using bulk memory operations
@@ -193,6 +195,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
             ("--bounds-checks", Some(other)) => {
                 return Err(format!("invalid --bounds-checks={other} (0 or 1)"))
             }
+            ("--fuel", None) => aot.fuel = true,
             ("--format", Some("aot")) => object = false,
             ("--format", Some("object")) => object = true,
             ("--format", Some(other)) => {

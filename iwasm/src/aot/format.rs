@@ -16,10 +16,11 @@ use crate::loader::ModuleInfo;
 pub(crate) const MAGIC: [u8; 4] = *b"\0aot";
 /// The format version this runtime writes.
 #[cfg(iwasm_compiler)]
-pub(crate) const VERSION: u16 = 2;
+pub(crate) const VERSION: u16 = 3;
 /// The format versions this runtime reads (an image of another version is refused with the
-/// range it supports). Version 1 was the first cut's, never released.
-pub(crate) const SUPPORTED_VERSIONS: core::ops::RangeInclusive<u16> = 2..=2;
+/// range it supports). Version 1 was the first cut's, never released; version 2's code has no
+/// interrupt checks, so it could not be stopped, nor fuel metering.
+pub(crate) const SUPPORTED_VERSIONS: core::ops::RangeInclusive<u16> = 3..=3;
 /// Header bytes before the payload.
 const HEADER: usize = 8;
 /// Trailer bytes after the payload.
@@ -33,6 +34,7 @@ pub(crate) struct ImageOut<'a> {
     pub target: &'a Target,
     pub wasm_features: Vec<String>,
     pub opt_level: u8,
+    pub fuel: bool,
     pub source_hash: u64,
     pub module: &'a ModuleInfo,
     pub code: &'a [u8],
@@ -58,6 +60,8 @@ pub(crate) struct Image<'a> {
         reason = "for tools describing an image; loading needs none"
     )]
     pub opt_level: u8,
+    /// Whether the code meters fuel (`wamrc --fuel`): it runs only in stores that do.
+    pub fuel: bool,
     /// xxh3-64 of the wasm module the image was compiled from.
     #[allow(
         dead_code,

@@ -26,7 +26,8 @@ pub(crate) fn load(bytes: &[u8]) -> Result<ModuleInfo, Error> {
     }
     check_metadata(&image).map_err(|why| invalid(&why))?;
     let guard_pages = matches!(image.target.bounds, BoundsChecks::GuardPages { .. });
-    let native = map_code(image.code, &image.functions, guard_pages)?;
+    let mut native = map_code(image.code, &image.functions, guard_pages)?;
+    native.fuel = image.fuel;
     let mut module = image.module;
     module.native = Some(native);
     Ok(module)
@@ -68,6 +69,7 @@ fn map_code(code: &[u8], functions: &[(u32, u32)], guard_pages: bool) -> Result<
             .map(|(o, l)| (unsafe { base.add(*o as usize) }, *l as usize))
             .collect(),
         guard_pages,
+        fuel: false,
         _memory: Box::new(region),
     })
 }

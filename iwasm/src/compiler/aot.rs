@@ -33,6 +33,7 @@ pub(crate) fn compile(module: &ModuleInfo, options: &AotOptions) -> Result<Vec<u
         cpu_features: CpuFeatures::of(target.cpu_features.iter().copied()),
         opt_level: options.opt_level,
         direct_calls: options.opt_level >= 2,
+        fuel: options.fuel,
     };
     let linked = match link(module, settings)? {
         Some(linked) => linked,
@@ -51,6 +52,7 @@ pub(crate) fn compile(module: &ModuleInfo, options: &AotOptions) -> Result<Vec<u
         target: &target,
         wasm_features: linked.wasm_features.names(),
         opt_level: options.opt_level,
+        fuel: options.fuel,
         source_hash: xxhash_rust::xxh3::xxh3_64(&module.bytes),
         module: &module.without_code(),
         code: &linked.code,

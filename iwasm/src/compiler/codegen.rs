@@ -20,6 +20,7 @@ use crate::native::helpers::NumericHelper;
 use crate::control::{block_arity, CtrlKind};
 use crate::error::{Error, TrapCode};
 use crate::loader::ModuleInfo;
+use crate::runtime::fuel::FuelPlan;
 
 /// Most slots (locals plus operand depth) one function may use.
 const MAX_SLOTS: u64 = 1 << 20;
@@ -193,7 +194,8 @@ pub(crate) fn compile<M: MacroAssembler>(
         unreachable: false,
         result_reg: None,
     });
-    gen.compile_operators(body.get_operators_reader()?)?;
+    let fuel = FuelPlan::new(&body, settings.fuel)?;
+    gen.compile_operators(body.get_operators_reader()?, fuel)?;
     if gen.loop_entry.as_ref().is_some_and(|entry| !entry.bound) {
         return Ok(None);
     }
@@ -267,12 +269,14 @@ const INLINE_MAX_BODY: u64 = 64;
 const INLINE_MAX_LOCALS: u32 = 16;
 
 impl<M: MacroAssembler> CodeGen<'_, M> {
-    /// Compiles the operators of a body, up to and including its final `end`. Each operator
-    /// is read once; the one after it is at hand for fusing a comparison with its branch and
-    /// for computing a result into the local it is stored to.
+    /// Compiles the operators of a body, up to and including its final `end`, with the fuel
+    /// charges `fuel` places. Each operator is read once; the one after it is at hand for
+    /// fusing a comparison with its branch and for computing a result into the local it is
+    /// stored to.
     fn compile_operators(
         &mut self,
         mut reader: wasmparser::OperatorsReader<'_>,
+        mut fuel: FuelPlan,
     ) -> Result<(), Error> {
         let mut read = || -> Result<Option<Operator<'_>>, Error> {
             Ok(if reader.eof() {
@@ -284,6 +288,11 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
         let mut next = read()?;
         while let Some(op) = next {
             next = read()?;
+            if let Some(cost) = fuel.charge_before() {
+                if !self.ctrls.last().is_some_and(|c| c.unreachable) {
+                    self.masm.fuel_charge(cost);
+                }
+            }
             self.features = self.features.union(WasmFeatures::of_operator(&op));
             if matches!(op, Operator::Loop { .. }) && self.inlined.is_none() {
                 self.loop_ordinal = self.loops_seen;
@@ -293,6 +302,8 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
                 if let Some(branch @ (Operator::BrIf { .. } | Operator::If { .. })) = next {
                     self.features = self.features.union(WasmFeatures::of_operator(&branch));
                     next = read()?;
+                    // A branch never starts a segment: it ends one.
+                    fuel.charge_before();
                     self.compare_and_branch(cmp, branch);
                     continue;
                 }
@@ -327,7 +338,11 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
     /// pay for on every iteration) and with few locals, called from code that is not
     /// inlined itself.
     fn inlinable(&self, callee: u32) -> Result<bool, Error> {
-        if self.settings.opt_level < 3 || self.inlined.is_some() || self.loop_entry.is_some() {
+        if self.settings.opt_level < 3
+            || self.settings.fuel
+            || self.inlined.is_some()
+            || self.loop_entry.is_some()
+        {
             return Ok(false);
         }
         let body = self.module.body(callee);
@@ -381,7 +396,8 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
             frame: self.ctrls.len() - 1,
             local_base: self.slot(base),
         });
-        let compiled = self.compile_operators(body.get_operators_reader()?);
+        // Never with fuel (see `inlinable`): the callee has no charges of its own here.
+        let compiled = self.compile_operators(body.get_operators_reader()?, FuelPlan::default());
         self.inlined = None;
         compiled?;
         // The results are at `height..`: move them down to where the arguments were.
@@ -702,6 +718,7 @@ impl<M: MacroAssembler> CodeGen<'_, M> {
                 self.flush();
                 let label = self.masm.new_label();
                 self.masm.bind(label);
+                self.masm.interrupt_check();
                 self.push_ctrl(CtrlKind::Loop, blockty, label);
                 self.bind_loop_entry(blockty);
             }

@@ -41,7 +41,7 @@ fn run_from_loop(
     let FuncKind::Wasm { instance, index } = store.funcs[func.func as usize].kind else {
         unreachable!("only wasm functions are compiled");
     };
-    let settings = Settings::jit(bounds_for(store, instance));
+    let settings = Settings::jit(bounds_for(store, instance), store.config.consume_fuel);
     let module = &store.instances[instance as usize].module;
     let Some(FunctionCode { code, .. }) =
         super::compile_loop_entry(module, index, ordinal, settings)
@@ -98,7 +98,7 @@ pub(crate) fn compile_into(store: &mut Store, func: &FuncRef) -> Result<(), Trap
     let FuncKind::Wasm { instance, index } = store.funcs[func.func as usize].kind else {
         unreachable!("only wasm functions are compiled");
     };
-    let settings = Settings::jit(bounds_for(store, instance));
+    let settings = Settings::jit(bounds_for(store, instance), store.config.consume_fuel);
     let module = &store.instances[instance as usize].module;
     let code = super::compile_function(module, index, settings)
         .map_err(|e| Trap::host(alloc::format!("cannot compile function: {e}")))?

@@ -218,9 +218,18 @@ pub(crate) trait MacroAssembler {
     /// Binds `label` to the current position.
     fn bind(&mut self, label: Self::Label);
 
-    /// The function's entry: frame set-up, stack check, parameters copied from the caller's
+    /// The function's entry: frame set-up, stack check (against the stack limit in the
+    /// store's interrupt state, which an interrupt poisons), parameters copied from the caller's
     /// value array into slots `0..params`, the other locals (`params..locals`) zeroed.
     fn prologue(&mut self, params: u32, locals: u32);
+    /// Traps with `interrupted` if the store's interrupt flag is set (at loop headers; the
+    /// prologue's stack check catches interrupts at function entries). Only scratch
+    /// registers are used.
+    fn interrupt_check(&mut self);
+    /// Takes `cost` from the store's fuel, or traps with `all fuel consumed` (leaving the
+    /// fuel as it was) if less is left (at the start of each segment, when fuel is metered;
+    /// only scratch registers are used).
+    fn fuel_charge(&mut self, cost: u32);
     /// Writes `results` (slots) to the caller's value array and returns.
     fn epilogue(&mut self, results: &[Slot]);
     /// Ends the function; `frame_slots` is the number of slots it used. Returns the code.

@@ -39,18 +39,22 @@ pub(crate) struct Settings {
     /// ([`Callee::Direct`](masm::Callee)), which whoever places the compiled functions must
     /// link: from `--opt-level=2`, unless the code is larger than a direct call reaches.
     pub direct_calls: bool,
+    /// Whether the code meters fuel ([`crate::runtime::fuel`]); functions are then not
+    /// inlined (the callee's charges are its own).
+    pub fuel: bool,
 }
 
 impl Settings {
     /// The JIT's settings: this machine and its CPU's extensions, no extra optimisation.
     #[cfg(iwasm_jit)]
-    pub(crate) fn jit(bounds: Bounds) -> Settings {
+    pub(crate) fn jit(bounds: Bounds, fuel: bool) -> Settings {
         Settings {
             arch: Arch::host().expect("a JIT build runs on an architecture it compiles for"),
             bounds,
             cpu_features: CpuFeatures::host(),
             opt_level: 0,
             direct_calls: false,
+            fuel,
         }
     }
 }

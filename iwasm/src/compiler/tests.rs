@@ -41,6 +41,13 @@ impl MacroAssembler for Recorder {
     fn bind(&mut self, label: u32) {
         self.log(format!("L{label}:"));
     }
+    fn fuel_charge(&mut self, cost: u32) {
+        self.log(format!("fuel_charge {cost}"));
+    }
+
+    fn interrupt_check(&mut self) {
+        self.log("interrupt_check".into());
+    }
     fn prologue(&mut self, params: u32, locals: u32) {
         self.log(format!("prologue {params} {locals}"));
     }
@@ -158,6 +165,7 @@ fn settings(arch: crate::target::Arch, opt_level: u8) -> super::Settings {
         cpu_features: Default::default(),
         opt_level,
         direct_calls: opt_level >= 2,
+        fuel: false,
     }
 }
 
@@ -216,15 +224,46 @@ fn loop_entries_exist_only_for_loops_on_an_empty_stack() {
           (block (result i32)
             (loop (result i32) (local.get 0))))))"#;
     let entered = record(wat, Some(0)).unwrap();
-    // All locals come in as arguments, then a jump to the loop's start.
+    // All locals come in as arguments, then a jump to the loop's start, past the
+    // loop header's interrupt check (the interpreter has just made it).
     assert!(
         entered.starts_with("prologue 1 1\nmove Slot(0) -> Gpr(10)\njump L1"),
         "{entered}"
     );
-    assert!(entered.contains("L3:\nL1:"), "{entered}");
+    assert!(entered.contains("L3:\ninterrupt_check\nL1:"), "{entered}");
     // The second loop starts with the constant 7 on the stack: no entry there.
     assert_eq!(record(wat, Some(1)), None);
     assert_eq!(record(wat, Some(5)), None);
+}
+
+#[test]
+fn fuel_is_charged_per_segment_and_a_loop_entry_pays_its_first_iteration() {
+    let wat = r#"(module (func (param i32) (result i32)
+        (loop (br_if 0 (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+        (local.get 0)))"#;
+    let module = Module::new(&wat::parse_str(wat).unwrap()).unwrap();
+    let settings = super::Settings {
+        fuel: true,
+        ..settings(crate::target::Arch::X86_64, 0)
+    };
+    let record = |loop_entry| {
+        let code = codegen::compile(&module.info, 0, Recorder::default(), settings, loop_entry);
+        String::from_utf8(code.unwrap().unwrap().code).unwrap()
+    };
+    let text = record(None);
+    // The loop body (5 operators) is charged on every iteration, after the loop's label;
+    // the rest of the function (1) after the loop.
+    let body = text.find("fuel_charge 5").expect("loop body charged");
+    assert!(text[..body].contains("interrupt_check\n"), "{text}");
+    assert!(text[body..].contains("fuel_charge 1"), "{text}");
+    assert_eq!(text.matches("fuel_charge").count(), 2, "{text}");
+    // Entered at the loop from the interpreter, the code charges the iteration it starts.
+    let entered = record(Some(0));
+    let label = entered.find("L1:").expect("loop entry");
+    assert!(
+        entered[label..].starts_with("L1:\nfuel_charge 5"),
+        "{entered}"
+    );
 }
 
 /// The instruction words of function 0 of `wat`, compiled for AArch64 (on any host).

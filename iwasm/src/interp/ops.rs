@@ -344,6 +344,7 @@ macro_rules! for_each_op {
             ElemDrop { segment: u32 },
             RefFunc { dst: Slot, func: u32 },
             LoopHeader { ordinal: u32 },
+            Fuel { cost: u32 },
         }
         }
     };

@@ -9,7 +9,7 @@ use crate::loader::Module;
 /// Translates function `index` of the module in `wat`.
 fn code_of(wat: &str, index: u32) -> Vec<Instr> {
     let module = Module::new(&wat::parse_str(wat).expect("valid wat")).expect("valid module");
-    translate(&module.info, index, false)
+    translate(&module.info, index, false, false)
         .expect("translates")
         .code
         .into_vec()
@@ -193,7 +193,7 @@ fn operand_constants_get_frame_slots() {
         .unwrap(),
     )
     .unwrap();
-    let code = translate(&module.info, 0, false).unwrap();
+    let code = translate(&module.info, 0, false, false).unwrap();
     assert_eq!(&*code.consts, &[(1, 2.5f64.to_bits())]);
     assert_eq!(
         code.code[0],
@@ -256,7 +256,7 @@ fn seed_modules() -> Vec<Vec<u8>> {
 fn load_and_translate(bytes: &[u8]) {
     if let Ok(module) = Module::new(bytes) {
         for index in module.info.num_imported_funcs..module.info.funcs.len() {
-            let _ = translate(&module.info, index as u32, true);
+            let _ = translate(&module.info, index as u32, true, true);
         }
     }
 }

@@ -128,6 +128,8 @@ pub(crate) struct NativeCode {
     /// its own reservation, and faults there become traps).
     #[cfg(feature = "std")]
     pub guard_pages: bool,
+    /// Whether the code meters fuel.
+    pub fuel: bool,
     /// Keeps the code mapped (dropped with the module).
     pub _memory: alloc::boxed::Box<dyn core::any::Any>,
 }

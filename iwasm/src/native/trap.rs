@@ -40,6 +40,10 @@ pub(crate) unsafe extern "C" fn record_trap(
     } else {
         match trap_code(status.wrapping_sub(TRAP_STATUS_BASE)) {
             TrapCode::UninitializedElement => Trap::uninitialized_element(detail),
+            // A pending interrupt makes the entry's stack check fail (see `runtime::interrupt`).
+            TrapCode::StackExhausted if store.interrupt.is_set() => {
+                Trap::new(TrapCode::Interrupted)
+            }
             code => Trap::new(code),
         }
     };
@@ -90,7 +94,7 @@ pub(crate) fn take_fault(state: &mut FaultState) -> bool {
 
 /// The trap code numbered `n` (see `TrapCode as u32`).
 fn trap_code(n: u32) -> TrapCode {
-    const CODES: [TrapCode; 12] = [
+    const CODES: [TrapCode; 14] = [
         TrapCode::Unreachable,
         TrapCode::MemoryOutOfBounds,
         TrapCode::TableOutOfBounds,
@@ -103,6 +107,8 @@ fn trap_code(n: u32) -> TrapCode {
         TrapCode::StackExhausted,
         TrapCode::Host,
         TrapCode::Exit,
+        TrapCode::Interrupted,
+        TrapCode::OutOfFuel,
     ];
     CODES.get(n as usize).copied().unwrap_or(TrapCode::Host)
 }
@@ -113,7 +119,7 @@ mod tests {
 
     #[test]
     fn trap_codes_round_trip() {
-        for n in 0..12 {
+        for n in 0..13 {
             assert_eq!(trap_code(n) as u32, n);
         }
     }

@@ -34,6 +34,7 @@ impl Store {
         let runtime = &mut *self.runtime;
         if runtime.call_depth == 0 {
             runtime.stack_limit = native_stack_limit();
+            self.interrupt.set_stack_limit(runtime.stack_limit);
         }
         if runtime.call_depth >= self.config.max_call_depth
             || iwasm_platforms::stack::current_stack_pointer() <= runtime.stack_limit
@@ -70,7 +71,12 @@ impl Store {
         active::leave(outer);
         self.exit_call();
         if status != 0 {
-            return Err(self.take_pending_trap());
+            let trap = self.take_pending_trap();
+            // The interrupt is delivered once it leaves the outermost call.
+            if trap.code() == TrapCode::Interrupted && self.runtime.call_depth == 0 {
+                self.interrupt.clear();
+            }
+            return Err(trap);
         }
         Ok(ty
             .results()

@@ -3,6 +3,7 @@
 //! persist, as wasm 2.0 requires) and run the start function.
 
 use alloc::boxed::Box;
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 use super::vmctx::{FuncRef, VMContext, VMTable};
@@ -20,6 +21,9 @@ pub(crate) fn instantiate(
     imports: &[Extern],
 ) -> Result<Instance, Error> {
     let info = module.info.clone();
+    if let Some(native) = &info.native {
+        require_same_fuel(native.fuel, store.config.consume_fuel)?;
+    }
     let id = store.instances.len() as u32;
     let type_ids: Box<[u32]> = info.types.iter().map(|t| store.intern_type(t)).collect();
     let mut vmctx = Box::new(VMContext {
@@ -31,6 +35,7 @@ pub(crate) fn instantiate(
         type_ids: type_ids.as_ptr(),
         helpers: &libcalls::HELPERS,
         instance: id,
+        interrupt: Arc::as_ptr(&store.interrupt),
     });
     let (mut funcs, mut tables, mut memories, mut globals) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
@@ -126,6 +131,20 @@ pub(crate) fn instantiate(
         store.call_func(func, Vec::new())?;
     }
     Ok(Instance(store.handle(id as usize)))
+}
+
+/// Checks that an AOT image meters fuel exactly when the store does.
+fn require_same_fuel(image: bool, store: bool) -> Result<(), Error> {
+    match (image, store) {
+        (true, false) => Err(Error::Unsupported(
+            "the AOT image meters fuel (wamrc --fuel), but this store does not".into(),
+        )),
+        (false, true) => Err(Error::Unsupported(
+            "this store meters fuel, but the AOT image does not: compile it with wamrc --fuel"
+                .into(),
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// Checks that code relying on guard pages can run here: memory 0 (if any) sits in its own

@@ -2,9 +2,12 @@
 //! globals, the handles that name them, instantiation and linking.
 
 pub(crate) mod call;
+#[cfg(feature = "wasm")]
+pub(crate) mod fuel;
 mod func;
 mod handles;
 pub(crate) mod instantiate;
+pub(crate) mod interrupt;
 pub(crate) mod libcalls;
 mod linker;
 mod memory;
@@ -23,6 +26,9 @@ use core::sync::atomic::{AtomicU32, Ordering};
 pub use func::{Caller, HostFunc, IntoFunc, WasmType};
 pub(crate) use handles::Handle;
 pub use handles::{Func, Global, Instance, Memory, Table};
+#[cfg(feature = "std")]
+pub use interrupt::Deadline;
+pub use interrupt::InterruptHandle;
 pub use linker::Linker;
 #[cfg(feature = "wasm")]
 pub(crate) use memory::zeroed_vec;
@@ -54,6 +60,12 @@ pub struct Config {
     /// the memory's length, where that is sound (a memory in its own 8 GiB reservation, and
     /// a platform that turns faults into traps); explicit checks everywhere else.
     pub guard_pages: bool,
+    /// Meter fuel: every tier charges executed operators to the store's fuel (see
+    /// [`Store::set_fuel`]) and traps with `all fuel consumed` when it runs out. Off by
+    /// default; on, code is slower (a load, a subtraction, a branch and a store per
+    /// straight-line segment) and functions are not inlined. An AOT image must be compiled
+    /// for it (`wamrc --fuel`).
+    pub consume_fuel: bool,
 }
 
 impl Default for Config {
@@ -64,6 +76,7 @@ impl Default for Config {
             max_memory_pages: crate::values::MAX_PAGES,
             tier_up_threshold: 1000,
             guard_pages: true,
+            consume_fuel: false,
         }
     }
 }
@@ -185,6 +198,8 @@ pub struct Store {
     code_ranges: Vec<(usize, usize, u32)>,
     /// The trap of the last entry that returned non-zero.
     pending_trap: Option<Trap>,
+    /// Set to stop the running guest (see [`InterruptHandle`]); every context points at it.
+    pub(crate) interrupt: Arc<interrupt::InterruptState>,
 }
 
 impl Store {
@@ -196,7 +211,9 @@ impl Store {
             call_depth: 0,
             exit_sp: 0,
             compiled: tier.compiled,
+            fuel: 0,
         });
+        let interrupt = Arc::new(interrupt::InterruptState::default());
         let host_vmctx = Box::new(VMContext {
             runtime: &mut *runtime,
             memory0: core::ptr::null_mut(),
@@ -206,6 +223,7 @@ impl Store {
             type_ids: core::ptr::null(),
             helpers: &libcalls::HELPERS,
             instance: u32::MAX,
+            interrupt: Arc::as_ptr(&interrupt),
         });
         Store {
             id: NEXT_STORE_ID.fetch_add(1, Ordering::Relaxed),
@@ -225,6 +243,40 @@ impl Store {
             code: Vec::new(),
             code_ranges: Vec::new(),
             pending_trap: None,
+            interrupt,
+        }
+    }
+
+    /// A handle that stops this store's running guest from any thread (see
+    /// [`InterruptHandle`]).
+    pub fn interrupt_handle(&self) -> InterruptHandle {
+        InterruptHandle::new(self.interrupt.clone())
+    }
+
+    /// Sets the fuel left to `fuel` (a store that meters fuel starts with none). Each
+    /// executed operator costs one unit (some cost none: see the README's fuel section);
+    /// running out traps with `all fuel consumed`. `Error::Unsupported` unless the store's
+    /// [`Config::consume_fuel`] is on.
+    pub fn set_fuel(&mut self, fuel: u64) -> Result<(), Error> {
+        self.require_fuel()?;
+        self.runtime.fuel = fuel;
+        Ok(())
+    }
+
+    /// The fuel left (see [`Store::set_fuel`]).
+    pub fn get_fuel(&self) -> Result<u64, Error> {
+        self.require_fuel()?;
+        Ok(self.runtime.fuel)
+    }
+
+    /// Refuses fuel calls on a store that does not meter fuel.
+    fn require_fuel(&self) -> Result<(), Error> {
+        if self.config.consume_fuel {
+            Ok(())
+        } else {
+            Err(Error::Misuse(
+                "fuel is not metered in this store (Config::consume_fuel)".into(),
+            ))
         }
     }
 

@@ -96,6 +96,8 @@ pub struct VMRuntime {
     pub exit_sp: usize,
     /// The engine's table for compiled code, or null.
     pub compiled: *const (),
+    /// Fuel left, where the store meters it (see [`Config::consume_fuel`](crate::Config)).
+    pub fuel: u64,
 }
 
 /// Runtime functions compiled code calls out to, through its context.
@@ -142,11 +144,15 @@ pub struct VMContext {
     pub helpers: *const Helpers,
     /// The instance's index in its store.
     pub instance: u32,
+    /// The store's interrupt state: its flag, and the stack limit compiled code checks (see
+    /// [`InterruptHandle`](crate::InterruptHandle)).
+    pub interrupt: *const super::interrupt::InterruptState,
 }
 
 /// Byte offsets into the structures above, for code generators.
 pub mod offsets {
     use super::{FuncRef, Helpers, VMContext, VMMemory, VMRuntime, VMTable};
+    use crate::runtime::interrupt::InterruptState;
     use core::mem::offset_of;
 
     /// `VMContext::runtime`.
@@ -163,6 +169,12 @@ pub mod offsets {
     pub const VMCTX_TYPE_IDS: usize = offset_of!(VMContext, type_ids);
     /// `VMContext::helpers`.
     pub const VMCTX_HELPERS: usize = offset_of!(VMContext, helpers);
+    /// `VMContext::interrupt`.
+    pub const VMCTX_INTERRUPT: usize = offset_of!(VMContext, interrupt);
+    /// `InterruptState::stack_limit`.
+    pub const INTERRUPT_STACK_LIMIT: usize = offset_of!(InterruptState, stack_limit);
+    /// `InterruptState::flag`.
+    pub const INTERRUPT_FLAG: usize = offset_of!(InterruptState, flag);
     /// `FuncRef::entry`.
     pub const FUNC_REF_ENTRY: usize = offset_of!(FuncRef, entry);
     /// `FuncRef::type_id`.
@@ -187,6 +199,8 @@ pub mod offsets {
     pub const RUNTIME_EXIT_SP: usize = offset_of!(VMRuntime, exit_sp);
     /// `VMRuntime::compiled`.
     pub const RUNTIME_COMPILED: usize = offset_of!(VMRuntime, compiled);
+    /// `VMRuntime::fuel`.
+    pub const RUNTIME_FUEL: usize = offset_of!(VMRuntime, fuel);
     /// `Helpers::memory_grow`.
     pub const HELPER_MEMORY_GROW: usize = offset_of!(Helpers, memory_grow);
     /// `Helpers::memory_fill`.

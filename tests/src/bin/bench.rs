@@ -59,10 +59,12 @@ struct Options {
     explicit_bounds: bool,
     /// `--opt-level N`: the AOT images' optimisation level (default 3).
     opt_level: u8,
+    /// `--fuel`: iwasm meters fuel in every tier.
+    fuel: bool,
 }
 
 const USAGE: &str = "usage: bench [--filter NAME] [--quick] [--runs N] [--explicit-bounds] \
-                     [--opt-level N] | bench --compile FILE.wasm... | bench --load FILE...";
+                     [--opt-level N] [--fuel] | bench --compile FILE.wasm... | bench --load FILE...";
 
 fn parse_options() -> Result<Options, String> {
     let mut options = Options {
@@ -73,6 +75,7 @@ fn parse_options() -> Result<Options, String> {
         load: Vec::new(),
         explicit_bounds: false,
         opt_level: 3,
+        fuel: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -87,6 +90,7 @@ fn parse_options() -> Result<Options, String> {
             "--compile" => options.compile.extend(args.by_ref()),
             "--load" => options.load.extend(args.by_ref()),
             "--explicit-bounds" => options.explicit_bounds = true,
+            "--fuel" => options.fuel = true,
             "--opt-level" => {
                 let n = args.next().ok_or("--opt-level needs a number")?;
                 options.opt_level = n
@@ -156,8 +160,10 @@ fn main() -> ExitCode {
             "{}-{} runs by time budget",
             policy.min_runs, policy.max_runs
         ),
-    } + &format!("; aot at --opt-level={}", options.opt_level);
+    } + &format!("; aot at --opt-level={}", options.opt_level)
+        + if options.fuel { "; fuel metered" } else { "" };
     iwasm_runner::AOT_OPT_LEVEL.store(options.opt_level, std::sync::atomic::Ordering::Relaxed);
+    iwasm_runner::FUEL.store(options.fuel, std::sync::atomic::Ordering::Relaxed);
     let mut engines = ENGINES;
     if options.explicit_bounds {
         engines[1] = iwasm_runner::IWASM_JIT_EXPLICIT_BOUNDS;

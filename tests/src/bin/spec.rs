@@ -1,6 +1,7 @@
 //! Runs the WebAssembly spec test suite against iwasm.
 //!
 //! `spec --mode interp|jit|multi-tier|aot|aot-checked [--suite wasm-v2] [--filter SUBSTR] [-v]
+//! [--fuel]
 //! [--write-images DIR --image-target ARCH | --read-images DIR]`
 //!
 //! Prints one line per `.wast` file and ends with `N passed, M failed`. Exits with 0 when
@@ -18,6 +19,7 @@ const USAGE: &str = "usage: spec --mode MODE [--suite NAME] [--filter SUBSTR] [-
   --suite NAME           wasm-v1, wasm-v2 (default), wasm-v3, wasm-latest or a proposal name
   --filter SUBSTR        only run .wast files whose name contains SUBSTR
   -v, --verbose          show all failures and spectest prints
+  --fuel                 meter fuel in every store and image (more than any script spends)
   --shard K/N            only run the K-th of every N files (K from 0): a suite in N
                          processes (QEMU keeps what a process reserved until it exits)
 IMAGES (aot modes): images compiled on one machine, run on another
@@ -35,6 +37,7 @@ struct Args {
     images: Option<Images>,
     /// `(k, n)`: run file `i` only if `i % n == k`.
     shard: Option<(usize, usize)>,
+    fuel: bool,
 }
 
 impl Args {
@@ -45,6 +48,7 @@ impl Args {
         let mut filter = None;
         let mut verbose = false;
         let mut shard = None;
+        let mut fuel = false;
         let (mut write_dir, mut image_target, mut read_dir) = (None, None, None);
         while let Some(arg) = args.next() {
             let (flag, inline_value) = match arg.split_once('=') {
@@ -62,6 +66,7 @@ impl Args {
                 "--suite" => suite = value()?,
                 "--filter" => filter = Some(value()?),
                 "-v" | "--verbose" => verbose = true,
+                "--fuel" => fuel = true,
                 "--shard" => shard = Some(parse_shard(&value()?)?),
                 "--write-images" => write_dir = Some(PathBuf::from(value()?)),
                 "--read-images" => read_dir = Some(PathBuf::from(value()?)),
@@ -92,6 +97,7 @@ impl Args {
             return Err("images are for the aot modes".into());
         }
         Ok(Some(Args {
+            fuel,
             shard,
             images,
             mode,
@@ -163,6 +169,7 @@ fn run(args: &Args) -> Result<bool, String> {
         verbose: args.verbose,
         mode: args.mode,
         images: args.images.clone(),
+        fuel: args.fuel,
     };
     let verbose = args.verbose;
     let reports = run_suite(&files, &options, |report| {

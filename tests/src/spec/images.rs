@@ -63,5 +63,6 @@ fn image_path(dir: &Path, wasm: &[u8], options: &AotOptions) -> PathBuf {
     wasm.hash(&mut hasher);
     options.bounds_checks.hash(&mut hasher);
     options.opt_level.hash(&mut hasher);
+    options.fuel.hash(&mut hasher);
     dir.join(format!("{:016x}.aot", hasher.finish()))
 }

@@ -33,6 +33,8 @@ pub struct RunOptions {
     pub mode: Mode,
     /// In the AOT modes, images to write for another target or to read instead of compiling.
     pub images: Option<Images>,
+    /// Meter fuel (with more than any script spends): every tier's charges run, none trips.
+    pub fuel: bool,
 }
 
 /// Runs `files` in order on a thread with a large stack, calling `on_file` with each
@@ -114,12 +116,17 @@ struct Runner<'a> {
     mode: Mode,
     /// Images exchanged with another machine's run, if any.
     images: Option<Images>,
+    /// Whether fuel is metered.
+    fuel: bool,
 }
 
 impl<'a> Runner<'a> {
     fn new(text: &'a str, options: &RunOptions) -> Result<Runner<'a>, Error> {
         let mode = options.mode.running_mode();
-        let mut store = Store::with_mode(options.mode.config(), mode);
+        let mut store = Store::with_mode(options.mode.config(options.fuel), mode);
+        if options.fuel {
+            store.set_fuel(u64::MAX)?;
+        }
         let linker = spectest_linker(&mut store, options.verbose)?;
         Ok(Runner {
             text,
@@ -129,6 +136,7 @@ impl<'a> Runner<'a> {
             named: HashMap::new(),
             mode: options.mode,
             images: options.images.clone(),
+            fuel: options.fuel,
         })
     }
 
@@ -213,7 +221,7 @@ impl<'a> Runner<'a> {
     }
 
     fn instantiate(&mut self, bytes: &[u8]) -> Result<Instance, Error> {
-        let module = self.mode.load(bytes, self.images.as_ref())?;
+        let module = self.mode.load(bytes, self.images.as_ref(), self.fuel)?;
         self.linker.instantiate(&mut self.store, &module)
     }
 
@@ -271,7 +279,7 @@ impl<'a> Runner<'a> {
             .map_err(|e| format!("wat encode failed: {}", e.message()))?;
         let module = self
             .mode
-            .load(&bytes, self.images.as_ref())
+            .load(&bytes, self.images.as_ref(), self.fuel)
             .map_err(|e| describe_error(&e))?;
         match self.linker.instantiate(&mut self.store, &module) {
             Err(Error::Link(m)) if m.starts_with(message) => Ok(Outcome::Passed),

@@ -145,17 +145,19 @@ impl Mode {
     }
 
     /// The module to run for `bytes`: the wasm itself, or (AOT) the image compiled from it
-    /// (or taken from `images`) and loaded back from its bytes.
+    /// (metering fuel if `fuel`; or taken from `images`) and loaded back from its bytes.
     pub fn load(
         self,
         bytes: &[u8],
         images: Option<&Images>,
+        fuel: bool,
     ) -> Result<iwasm::Module, iwasm::Error> {
         let module = iwasm::Module::new(bytes)?;
         match self {
             Mode::Aot | Mode::AotChecked => {
                 let options = iwasm::AotOptions {
                     bounds_checks: self == Mode::AotChecked,
+                    fuel,
                     ..iwasm::AotOptions::default()
                 };
                 let image = match images {
@@ -168,10 +170,11 @@ impl Mode {
         }
     }
 
-    /// The store limits for this mode.
-    pub fn config(self) -> iwasm::Config {
+    /// The store limits for this mode (metering fuel if `fuel`).
+    pub fn config(self, fuel: bool) -> iwasm::Config {
         iwasm::Config {
             tier_up_threshold: 3,
+            consume_fuel: fuel,
             ..iwasm::Config::default()
         }
     }

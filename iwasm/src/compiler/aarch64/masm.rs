@@ -706,17 +706,41 @@ impl MacroAssembler for Aarch64Masm {
         dynasm!(self.ops ; .arch aarch64 ; =>label);
     }
 
+    fn interrupt_check(&mut self) {
+        let interrupted = self.trap_label(TrapCode::Interrupted);
+        self.ldr_x(X16, 19, off::VMCTX_INTERRUPT);
+        self.ldr_w(X16, X16, off::INTERRUPT_FLAG);
+        self.branch_on_zero(X16, false, false, interrupted);
+    }
+
+    fn fuel_charge(&mut self, cost: u32) {
+        let out_of_fuel = self.trap_label(TrapCode::OutOfFuel);
+        self.ldr_x(X16, 19, off::VMCTX_RUNTIME);
+        self.ldr_x(X17, X16, off::RUNTIME_FUEL);
+        // `subs` takes 12 bits, optionally shifted by 12: a larger cost in two steps, each
+        // of which traps on a borrow (the fuel is stored only once all of it is paid).
+        let (high, low) = ((cost >> 12).min(0xfff), cost & 0xfff);
+        if high > 0 {
+            dynasm!(self.ops ; .arch aarch64 ; subs x17, x17, high, lsl 12 ; b.lo =>out_of_fuel);
+        }
+        if low > 0 {
+            dynasm!(self.ops ; .arch aarch64 ; subs x17, x17, low ; b.lo =>out_of_fuel);
+        }
+        dynasm!(self.ops ; .arch aarch64 ; str x17, [x16, off::RUNTIME_FUEL as u32]);
+    }
+
     fn prologue(&mut self, params: u32, locals: u32) {
         let stack_trap = self.trap_label(TrapCode::StackExhausted);
         self.ldr_x(19, X0, off::FUNC_REF_VMCTX);
         self.reload_memory();
         // Direct calls from the same instance enter here, x19, x20 and x21 already set. The
         // stack check comes before the frame is allocated, so a trap (and the code that
-        // records it) always runs above the stack limit.
+        // records it) always runs above the stack limit. It is the entry's interrupt check
+        // too: an interrupt sets the limit to the top of the address space.
         self.direct_entry = self.ops.offset().0;
         dynasm!(self.ops ; .arch aarch64 ; stp x29, x30, [sp, -16]! ; mov x29, sp);
-        self.ldr_x(X16, 19, off::VMCTX_RUNTIME);
-        self.ldr_x(X16, X16, off::RUNTIME_STACK_LIMIT);
+        self.ldr_x(X16, 19, off::VMCTX_INTERRUPT);
+        self.ldr_x(X16, X16, off::INTERRUPT_STACK_LIMIT);
         // x17 = the frame size (patched by `finish`).
         self.frame_patch = self.ops.offset().0;
         self.word(encode::movz(true, X17, 0, 0));

@@ -419,25 +419,50 @@ impl MacroAssembler for X64Masm {
         dynasm!(self.ops ; .arch x64 ; =>label);
     }
 
+    fn interrupt_check(&mut self) {
+        let interrupted = self.trap_label(TrapCode::Interrupted);
+        dynasm!(self.ops
+            ; .arch x64
+            ; mov rax, QWORD [r14 + off::VMCTX_INTERRUPT as i32]
+            ; cmp DWORD [rax + off::INTERRUPT_FLAG as i32], 0
+            ; jne =>interrupted
+        );
+    }
+
+    fn fuel_charge(&mut self, cost: u32) {
+        let out_of_fuel = self.trap_label(TrapCode::OutOfFuel);
+        // Segments are far shorter than 2^31 operators (function bodies are limited).
+        let cost = cost.min(i32::MAX as u32) as i32;
+        dynasm!(self.ops
+            ; .arch x64
+            ; mov rax, QWORD [r14 + off::VMCTX_RUNTIME as i32]
+            ; mov rcx, QWORD [rax + off::RUNTIME_FUEL as i32]
+            ; sub rcx, cost
+            ; jb =>out_of_fuel
+            ; mov QWORD [rax + off::RUNTIME_FUEL as i32], rcx
+        );
+    }
+
     fn prologue(&mut self, params: u32, locals: u32) {
         let stack_trap = self.trap_label(TrapCode::StackExhausted);
         dynasm!(self.ops ; .arch x64 ; mov r14, QWORD [rdi + off::FUNC_REF_VMCTX as i32]);
         self.reload_memory();
         // Direct calls from the same instance enter here, r14, r12 and r15 already set. The
         // stack check comes before the frame is allocated, so a trap (and the code that
-        // records it) always runs above the stack limit.
+        // records it) always runs above the stack limit. It is the entry's interrupt check
+        // too: an interrupt sets the limit to the top of the address space.
         self.direct_entry = self.ops.offset().0;
         dynasm!(self.ops
             ; .arch x64
             ; push rbp
             ; mov rbp, rsp
-            ; mov rax, QWORD [r14 + off::VMCTX_RUNTIME as i32]
+            ; mov rax, QWORD [r14 + off::VMCTX_INTERRUPT as i32]
             ; lea rcx, [rsp - 0x7fff_fff0]
         );
         self.frame_patches[0] = self.ops.offset().0;
         dynasm!(self.ops
             ; .arch x64
-            ; cmp rcx, QWORD [rax + off::RUNTIME_STACK_LIMIT as i32]
+            ; cmp rcx, QWORD [rax + off::INTERRUPT_STACK_LIMIT as i32]
             ; jbe =>stack_trap
             ; sub rsp, 0x7fff_fff0
         );

@@ -12,8 +12,8 @@ use super::{compiled, Executor, Exit, Frame, Regs};
 use crate::error::{Trap, TrapCode};
 use crate::interp::ops::{for_each_op, Instr, Slot};
 use crate::interp::CompiledFunc;
-use crate::runtime::libcalls;
 use crate::runtime::vmctx::{EntryFn, FuncRef, VMTable};
+use crate::runtime::{fuel, libcalls};
 use crate::values::PAGE_SIZE;
 
 /// The signature every handler shares: the hot registers, the executor, the accumulator.
@@ -110,6 +110,10 @@ fn enter_frame(ex: &mut Executor<'_>, func: *const FuncRef, fp: *mut u64) -> *co
         code
     };
     if code.is_null() {
+        return core::ptr::null();
+    }
+    if ex.interrupted() {
+        ex.trap(Trap::new(TrapCode::Interrupted));
         return core::ptr::null();
     }
     // SAFETY: translated code is boxed in the store and never freed while the store lives.
@@ -464,8 +468,13 @@ macro_rules! branch_handler {
             // SAFETY: slots are within the frame; branch offsets land on instructions.
             #[allow(unused_unsafe)]
             let taken = unsafe { $cond };
-            let ip = if taken { unsafe { $ip.offset($target as isize) } } else { unsafe { $ip.add(1) } };
-            next!(ip, $fp, $mem, $len, $ex, $acc)
+            if !taken {
+                next!(unsafe { $ip.add(1) }, $fp, $mem, $len, $ex, $acc)
+            }
+            if $target <= 0 && $ex.interrupted() {
+                return $ex.trap(Trap::new(TrapCode::Interrupted));
+            }
+            next!(unsafe { $ip.offset($target as isize) }, $fp, $mem, $len, $ex, $acc)
         });
     };
 }
@@ -514,6 +523,10 @@ handler!(Const64(ip, fp, mem, mem_len, ex, acc) { dst, lo, hi } => {
 });
 
 handler!(Br(ip, fp, mem, mem_len, ex, acc) { target } => {
+    // A backward branch is a loop's next iteration.
+    if target <= 0 && ex.interrupted() {
+        return ex.trap(Trap::new(TrapCode::Interrupted));
+    }
     next!(unsafe { ip.offset(target as isize) }, fp, mem, mem_len, ex, acc)
 });
 
@@ -722,6 +735,13 @@ handler!(LoopHeader(ip, fp, mem, mem_len, ex, acc) { ordinal } => {
     code.hotness.set(hotness);
     if hotness == code.promote_at {
         return unsafe { replace_on_stack(ip, fp, ex, acc, ordinal) };
+    }
+    next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex, acc)
+});
+
+handler!(Fuel(ip, fp, mem, mem_len, ex, acc) { cost } => {
+    if !fuel::consume(&mut ex.store.runtime.fuel, cost) {
+        return ex.trap(Trap::new(TrapCode::OutOfFuel));
     }
     next!(unsafe { ip.add(1) }, fp, mem, mem_len, ex, acc)
 });

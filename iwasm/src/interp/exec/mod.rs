@@ -69,12 +69,21 @@ struct Executor<'s> {
     /// How many frames this execution may push.
     max_frames: usize,
     trap: Option<Trap>,
+    /// The store's interrupt state (owned by the store, which outlives this execution).
+    interrupt: *const crate::runtime::interrupt::InterruptState,
     /// Where the trampoline resumes.
     #[cfg_attr(iwasm_tail_calls, allow(dead_code))]
     resume: Regs,
 }
 
 impl Executor<'_> {
+    /// Whether the store was asked to stop (checked on function entry and backward branches).
+    #[inline(always)]
+    fn interrupted(&self) -> bool {
+        // SAFETY: the store owns the flag and outlives this execution.
+        unsafe { &*self.interrupt }.is_set()
+    }
+
     /// Records a trap for the dispatch loop to return.
     #[cold]
     fn trap(&mut self, trap: Trap) -> Exit {
@@ -176,8 +185,13 @@ fn compiled(store: &mut Store, func: &FuncRef) -> Result<*const CompiledFunc, Tr
     };
     let module = &store.instances[instance as usize].module;
     let tiers_up = store.tier().promote.is_some();
-    let mut translated = translate(module, index, store.tier().osr.is_some())
-        .map_err(|e| Trap::host(alloc::format!("cannot translate function: {e}")))?;
+    let mut translated = translate(
+        module,
+        index,
+        store.tier().osr.is_some(),
+        store.config.consume_fuel,
+    )
+    .map_err(|e| Trap::host(alloc::format!("cannot translate function: {e}")))?;
     if tiers_up {
         translated.promote_at = store.config.tier_up_threshold.max(1);
     }
@@ -202,7 +216,9 @@ fn execute(store: &mut Store, func: *const FuncRef, base: usize) -> Result<(), T
     let stack_end = unsafe { stack_start.add(store.stack.len()) };
     let depth_base = store.runtime.call_depth;
     let max_frames = store.config.max_call_depth.saturating_sub(depth_base);
+    let interrupt = alloc::sync::Arc::as_ptr(&store.interrupt);
     let mut ex = Executor {
+        interrupt,
         store,
         frames: Vec::new(),
         current: func,

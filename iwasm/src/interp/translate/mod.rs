@@ -20,6 +20,7 @@ use super::ops::{Instr, Offset, Slot};
 use super::CompiledFunc;
 use crate::error::Error;
 use crate::loader::ModuleInfo;
+use crate::runtime::fuel::FuelPlan;
 
 /// A compile-time operand-stack entry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,14 +69,15 @@ impl Ctrl {
     }
 }
 
-/// Translates function `func_index` (a defined function) of `module`.
-/// Translates function `func_index` of `module`; with `loop_headers`, loops that start on
-/// an empty operand stack begin with a [`Instr::LoopHeader`] that counts iterations (for
-/// promotion to another tier, see `exec`).
+/// Translates function `func_index` (a defined function) of `module`; with `loop_headers`,
+/// loops that start on an empty operand stack begin with a [`Instr::LoopHeader`] that counts
+/// iterations (for promotion to another tier, see `exec`); with `metered`, each segment
+/// begins with an [`Instr::Fuel`] charging its cost (see [`crate::runtime::fuel`]).
 pub(crate) fn translate(
     module: &ModuleInfo,
     func_index: u32,
     loop_headers: bool,
+    metered: bool,
 ) -> Result<CompiledFunc, Error> {
     let body = module.body(func_index);
     let ty = module.func_type(func_index);
@@ -104,6 +106,7 @@ pub(crate) fn translate(
         last_label: 0,
         forward: None,
         num_results: ty.results().len(),
+        fuel: None,
     };
     t.ctrls.push(Ctrl {
         kind: CtrlKind::Func,
@@ -116,9 +119,11 @@ pub(crate) fn translate(
         unreachable: false,
         result_defs: None,
     });
+    let mut fuel = FuelPlan::new(&body, metered)?;
     let mut ops = body.get_operators_reader()?;
     while !ops.eof() {
         let op = ops.read()?;
+        t.fuel = fuel.charge_before();
         t.operator(op)?;
         if (t.num_locals + t.num_const_slots) as usize + t.max_height > MAX_SLOTS {
             return Err(Error::Resource("function frame too large".into()));
@@ -200,6 +205,8 @@ struct Translator<'m> {
     /// across it.
     last_label: usize,
     num_results: usize,
+    /// The fuel to charge before the operator being translated, if a segment starts there.
+    fuel: Option<u32>,
 }
 
 /// Emits a binary op `$op`, with optional immediate form `$imm` and a flag saying whether the
@@ -887,6 +894,9 @@ impl Translator<'_> {
         }
         if self.skip_dead(&op) {
             return Ok(());
+        }
+        if let Some(cost) = self.fuel.take() {
+            self.emit(Instr::Fuel { cost });
         }
         use Operator as O;
         match op {

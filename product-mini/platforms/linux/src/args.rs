@@ -15,7 +15,7 @@ pub enum Command {
     /// `--version`: print the version.
     Version,
     /// Run a module.
-    Run(Options),
+    Run(Box<Options>),
 }
 
 /// How to run a module.
@@ -36,6 +36,10 @@ pub struct Options {
     /// `--max-memory-size=<bytes>`: a cap on every linear memory of the guest, below its
     /// declared maximum (whole 64 KiB pages; `K`, `M` and `G` suffixes allowed).
     pub max_memory_bytes: Option<u64>,
+    /// `--timeout=<ms>`: stop the guest after this many milliseconds of the run.
+    pub timeout_ms: Option<u32>,
+    /// `--fuel=<n>`: meter fuel and give the guest this much (Wasmtime's `-W fuel=n`).
+    pub fuel: Option<u64>,
     /// `--interp` / `--fast-jit`: how functions run.
     pub mode: RunningMode,
     /// `--repl`: read `function args...` lines from stdin and run them.
@@ -70,7 +74,6 @@ const UNSUPPORTED_OPTIONS: &[&str] = &[
     "--native-lib",
     "--module-path",
     "--max-threads",
-    "--timeout",
     "--disable-bounds-checks",
     "--jit-codecache-size",
     "--llvm-jit-size-level",
@@ -105,6 +108,11 @@ options:
                            libc heap; currently ignored)
   --max-memory-size=n      Cap each linear memory at n bytes (K, M, G suffixes
                            allowed), below the module's declared maximum
+  --timeout=ms             Stop the wasm app after ms milliseconds (an
+                           exception, exit status 1)
+  --fuel=n                 Stop the wasm app after about n executed wasm
+                           operators (an exception, exit status 1); AOT
+                           images must come from wamrc --fuel
   --env=<env>              Pass wasi environment variables with \"key=value\"
                            to the program, for example:
                              --env=\"key1=value1\" --env=\"key2=value2\"
@@ -212,6 +220,16 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, ArgErr
             "--stack-size" => opts.stack_size = Some(number(name, value)?),
             "--heap-size" => opts.heap_size = Some(number(name, value)?),
             "--max-memory-size" => opts.max_memory_bytes = Some(byte_size(name, value)?),
+            "--timeout" => opts.timeout_ms = Some(number(name, value)?),
+            "--fuel" => {
+                let value = value.unwrap_or_default();
+                let fuel = value.parse().map_err(|_| {
+                    invalid(format!(
+                        "option --fuel needs a count: --fuel=n, got {value:?}"
+                    ))
+                })?;
+                opts.fuel = Some(fuel);
+            }
             _ if UNAVAILABLE_MODES.contains(&name) => {
                 return Err(invalid(format!(
                     "mode {name} is not available in this build"
@@ -264,7 +282,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, ArgErr
 fn run(mut opts: Options, file: OsString, rest: impl Iterator<Item = OsString>) -> Command {
     opts.file = PathBuf::from(file);
     opts.args = rest.collect();
-    Command::Run(opts)
+    Command::Run(Box::new(opts))
 }
 
 /// An [`ArgError::Invalid`].
@@ -319,7 +337,7 @@ mod tests {
 
     fn run_opts(args: &[&str]) -> Options {
         match parse_strs(args) {
-            Ok(Command::Run(opts)) => opts,
+            Ok(Command::Run(opts)) => *opts,
             other => panic!("expected Run, got {other:?}"),
         }
     }

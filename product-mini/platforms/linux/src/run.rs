@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use iwasm::{Config, Error, Instance, Linker, Module, Store, Trap};
+use iwasm::{Config, Error, Instance, Linker, Module, Store, Trap, TrapCode};
 use iwasm_wasi::WasiCtxBuilder;
 
 use crate::args::Options;
@@ -19,6 +19,8 @@ pub enum Failure {
     Message(String),
     /// A wasm trap (printed as `Exception: <message>` and the wasm backtrace).
     Trap(Trap),
+    /// `--timeout=<ms>` stopped the guest (printed as a trap that names the limit).
+    Timeout(u32, Trap),
 }
 
 impl Failure {
@@ -27,8 +29,11 @@ impl Failure {
         let mut text = match self {
             Failure::Message(message) => format!("iwasm: {}\n", one_line(message)),
             Failure::Trap(trap) => format!("Exception: {}\n", one_line(trap.message())),
+            Failure::Timeout(ms, _) => {
+                format!("Exception: interrupted: time limit exceeded (--timeout={ms})\n")
+            }
         };
-        if let Failure::Trap(trap) = self {
+        if let Failure::Trap(trap) | Failure::Timeout(_, trap) = self {
             let frames = trap.backtrace();
             for (depth, name) in frames.iter().enumerate().take(MAX_FRAMES) {
                 text.push_str(&format!("  #{depth:02} {name}\n"));
@@ -64,6 +69,7 @@ pub fn config(opts: &Options) -> Config {
         let pages = bytes / iwasm::PAGE_SIZE as u64;
         config.max_memory_pages = pages.min(iwasm::MAX_PAGES as u64) as u32;
     }
+    config.consume_fuel = opts.fuel.is_some();
     config
 }
 
@@ -74,6 +80,14 @@ pub fn run(opts: &Options) -> Result<i32, Failure> {
     let module = Module::new(&read_module(&opts.file)?)
         .map_err(|e| Failure::Message(format!("{}: {e}", opts.file.display())))?;
     let mut store = Store::with_mode(config(opts), opts.mode);
+    if let Some(fuel) = opts.fuel {
+        store.set_fuel(fuel)?;
+    }
+    // Dropped at the end of the run, which cancels the timer.
+    let _deadline = opts.timeout_ms.map(|ms| {
+        let timeout = std::time::Duration::from_millis(ms.into());
+        store.interrupt_handle().interrupt_after(timeout)
+    });
     let mut linker = Linker::new();
     iwasm_wasi::add_to_linker(&mut linker, &mut store, wasi_ctx(opts)?);
     check_imports(&linker, &module)?;
@@ -92,6 +106,10 @@ pub fn run(opts: &Options) -> Result<i32, Failure> {
             log::debug!("program exited with status {status}");
             Ok(status)
         }
+        Err(Failure::Trap(trap)) if trap.code() == TrapCode::Interrupted => match opts.timeout_ms {
+            Some(ms) => Err(Failure::Timeout(ms, trap)),
+            None => Err(Failure::Trap(trap)),
+        },
         Err(failure) => Err(failure),
     }
 }

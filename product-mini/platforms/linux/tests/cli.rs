@@ -339,3 +339,66 @@ fn max_memory_size_caps_growth() {
     let out = iwasm_file(&["--max-memory-size=1K", "-f", "grow"], &file.0, &["0"]);
     assert_one_line_failure(&out, "exceeds the limit");
 }
+
+/// Every running mode this build of iwasm has.
+fn modes() -> Vec<&'static str> {
+    let mut modes = vec!["--interp"];
+    if cfg!(any(target_arch = "x86_64", target_arch = "aarch64")) {
+        modes.extend(["--fast-jit", "--multi-tier-jit"]);
+    }
+    modes
+}
+
+#[test]
+fn timeout_stops_a_runaway_guest_in_every_mode() {
+    let wasm = wat::parse_str(r#"(module (func (export "_start") (loop (br 0))))"#).unwrap();
+    let file = TempFile::new("spin.wasm", &wasm);
+    for mode in modes() {
+        let start = std::time::Instant::now();
+        let out = iwasm_file(&[mode, "--timeout=200"], &file.0, &[]);
+        let elapsed = start.elapsed();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{mode}: {err}");
+        assert!(
+            err.starts_with("Exception: interrupted: time limit exceeded (--timeout=200)\n"),
+            "{mode}: {err}"
+        );
+        assert!(elapsed >= std::time::Duration::from_millis(200), "{mode}");
+        assert!(
+            elapsed < std::time::Duration::from_secs(10),
+            "{mode}: {elapsed:?}"
+        );
+    }
+    // A program that finishes in time is not affected, and exits at once.
+    let start = std::time::Instant::now();
+    let out = iwasm_file(&["--timeout=60000", "-f", "fib"], &fib_wasm(), &["20"]);
+    assert_eq!(stdout(&out), "0x1a6d:i32\n", "{}", stderr(&out));
+    assert!(start.elapsed() < std::time::Duration::from_secs(30));
+}
+
+#[test]
+fn fuel_limits_the_guest_in_every_mode() {
+    let wasm = wat::parse_str(
+        r#"(module (func (export "count") (param i32) (result i32) (local i32)
+            (loop
+              (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+              (br_if 0 (i32.ne (local.get 1) (local.get 0))))
+            (local.get 1)))"#,
+    )
+    .unwrap();
+    let file = TempFile::new("count.wasm", &wasm);
+    for mode in modes() {
+        // 8 per iteration and 1 to return: 81 for 10 iterations.
+        let out = iwasm_file(&[mode, "--fuel=81", "-f", "count"], &file.0, &["10"]);
+        assert_eq!(stdout(&out), "0xa:i32\n", "{mode}: {}", stderr(&out));
+        let out = iwasm_file(&[mode, "--fuel=80", "-f", "count"], &file.0, &["10"]);
+        assert_eq!(out.status.code(), Some(1), "{mode}");
+        assert!(
+            stderr(&out).starts_with("Exception: all fuel consumed\n"),
+            "{mode}: {}",
+            stderr(&out)
+        );
+    }
+    let out = iwasm_file(&["--fuel=lots", "-f", "count"], &file.0, &["10"]);
+    assert_one_line_failure(&out, "--fuel");
+}

@@ -6,8 +6,9 @@
 //!
 //! The programs are built once per test run into `target/wasi-test-programs/`. The toolchains
 //! come from `tests/setup-wasm-toolchains.sh`; without them every test here fails, saying so.
-//! `IWASM_TEST_RUNNER` and `IWASM_TEST_OPTIONS` run them all under QEMU or in another mode
-//! (CI runs them under `qemu-aarch64` in every mode: see tests/run.sh).
+//! `IWASM_TEST_RUNNER` and `IWASM_TEST_OPTIONS` run them all under QEMU or in another mode,
+//! `IWASM_TEST_WAMRC` compiles their AOT images with another `wamrc` (CI runs them under
+//! `qemu-aarch64` in every mode, with images from the x86-64 host: see tests/run.sh).
 
 use std::ffi::{OsStr, OsString};
 use std::io::{Read, Write};
@@ -738,12 +739,21 @@ fn official_suite_c_cases_pass() {
 }
 
 /// `program` compiled ahead of time (as `wamrc` does, default options) into an image beside
-/// it.
+/// it: by the command in `$IWASM_TEST_WAMRC` if set (CI, under QEMU: the x86-64 host's
+/// `wamrc --target=aarch64`), else in this process.
 fn aot_image(program: &Path) -> PathBuf {
+    let path = program.with_extension("aot");
+    if let Ok(wamrc) = std::env::var("IWASM_TEST_WAMRC") {
+        let mut words = wamrc.split_whitespace();
+        let mut command = Command::new(words.next().expect("a wamrc command"));
+        command.args(words).arg("-o").arg(&path).arg(program);
+        let status = command.status().expect("run IWASM_TEST_WAMRC");
+        assert!(status.success(), "{command:?}: {status}");
+        return path;
+    }
     let wasm = std::fs::read(program).expect("read the program");
     let module = iwasm::Module::new(&wasm).expect("a valid module");
     let image = iwasm::compile_aot(&module, &iwasm::AotOptions::default()).expect("compiles");
-    let path = program.with_extension("aot");
     std::fs::write(&path, image).expect("write the image");
     path
 }

@@ -1,6 +1,6 @@
 //! [`Runner`]s for iwasm's interpreter, JIT and AOT images.
 
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 
 use super::runner::{EngineKind, Num, Runner};
 use iwasm::{AotOptions, Config, Func, Linker, Module, RunningMode, Store, Value};
@@ -26,6 +26,10 @@ pub const IWASM_JIT_EXPLICIT_BOUNDS: EngineKind = EngineKind {
 /// The `--opt-level` AOT images are compiled at (`bench --opt-level N`).
 pub static AOT_OPT_LEVEL: AtomicU8 = AtomicU8::new(3);
 
+/// Whether iwasm meters fuel (`bench --fuel`: every store gets `u64::MAX` of it, every image
+/// is compiled with `--fuel`), to measure what metering costs.
+pub static FUEL: AtomicBool = AtomicBool::new(false);
+
 /// An AOT image compiled as `wamrc` does by default (guard pages) at [`AOT_OPT_LEVEL`],
 /// loaded back from its bytes. Its load time includes the compilation.
 pub const IWASM_AOT: EngineKind = EngineKind {
@@ -34,6 +38,7 @@ pub const IWASM_AOT: EngineKind = EngineKind {
         let module = Module::new(wasm).map_err(|e| format!("load: {e}"))?;
         let options = AotOptions {
             opt_level: AOT_OPT_LEVEL.load(Ordering::Relaxed),
+            fuel: FUEL.load(Ordering::Relaxed),
             ..AotOptions::default()
         };
         let image = iwasm::compile_aot(&module, &options).map_err(|e| format!("wamrc: {e}"))?;
@@ -57,11 +62,16 @@ fn load(
     guard_pages: bool,
 ) -> Result<Box<dyn Runner>, String> {
     let module = Module::new(wasm).map_err(|e| format!("load: {e}"))?;
+    let fuel = FUEL.load(Ordering::Relaxed);
     let config = Config {
         guard_pages,
+        consume_fuel: fuel,
         ..Config::default()
     };
     let mut store = Store::with_mode(config, mode);
+    if fuel {
+        store.set_fuel(u64::MAX).map_err(|e| e.to_string())?;
+    }
     let instance = Linker::new()
         .instantiate(&mut store, &module)
         .map_err(|e| format!("instantiate: {e}"))?;
