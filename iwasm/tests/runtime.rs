@@ -290,3 +290,31 @@ fn block_results_forward_only_into_the_next_local_set() {
     let f = inst.get_func(&store, "f").unwrap();
     assert_eq!(f.call(&mut store, &[]).unwrap(), [Value::I32(3)]);
 }
+
+#[test]
+fn exports_come_in_the_order_the_module_declares_them() {
+    let wasm = wat::parse_str(
+        r#"(module
+            (func (export "zeta") (result i32) (i32.const 1))
+            (memory (export "memory") 1)
+            (global (export "alpha") i32 (i32.const 7))
+            (func (export "beta") (result i32) (i32.const 2)))"#,
+    )
+    .unwrap();
+    let order = ["zeta", "memory", "alpha", "beta"];
+    let mut modules = vec![Module::new(&wasm).unwrap()];
+    if iwasm::Arch::host().is_some_and(iwasm::Arch::has_compiler) {
+        let image = iwasm::compile_aot(&modules[0], &iwasm::AotOptions::default()).unwrap();
+        modules.push(Module::new(&image).unwrap());
+    }
+    for module in &modules {
+        assert_eq!(module.export_names().collect::<Vec<_>>(), order);
+        let mut store = Store::new();
+        let instance = Linker::new().instantiate(&mut store, module).unwrap();
+        let names: Vec<&str> = instance.exports(&store).map(|(name, _)| name).collect();
+        assert_eq!(names, order);
+        let beta = instance.get_func(&store, "beta").unwrap();
+        assert_eq!(beta.call(&mut store, &[]).unwrap(), [Value::I32(2)]);
+        assert!(instance.get_export(&store, "gamma").is_none());
+    }
+}

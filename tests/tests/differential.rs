@@ -88,6 +88,14 @@ fn module_for(seed: u64) -> Vec<u8> {
     module.to_bytes()
 }
 
+/// Exports sorted by name: the engines list them in different orders (iwasm as declared,
+/// wasmi by name).
+fn by_name<T>(exports: impl Iterator<Item = (String, T)>) -> Vec<(String, T)> {
+    let mut exports: Vec<(String, T)> = exports.collect();
+    exports.sort_by(|a, b| a.0.cmp(&b.0));
+    exports
+}
+
 fn nan_free(bits: u64, is_f32: bool, is_f64: bool) -> u64 {
     if (is_f32 && f32::from_bits(bits as u32).is_nan()) || (is_f64 && f64::from_bits(bits).is_nan())
     {
@@ -170,10 +178,8 @@ mod on_iwasm {
         let names: Vec<String> = {
             let mut store = new_store(mode, fuel.map(|_| u64::MAX));
             let instance = instantiate(&mut store)?;
-            instance
-                .exports(&store)
-                .map(|(n, _)| n.to_string())
-                .collect()
+            let exports = instance.exports(&store).map(|(n, _)| (n.to_string(), ()));
+            by_name(exports).into_iter().map(|(n, ())| n).collect()
         };
         let mut out = Vec::new();
         for name in &names {
@@ -208,7 +214,8 @@ mod on_iwasm {
                     }
                 }
             };
-            let exports: Vec<Extern> = instance.exports(&store).map(|(_, e)| e).collect();
+            let exports = instance.exports(&store).map(|(n, e)| (n.to_string(), e));
+            let exports: Vec<Extern> = by_name(exports).into_iter().map(|(_, e)| e).collect();
             let mut state = snapshot(&store, &exports);
             if fuel.is_some() {
                 state.push(store.get_fuel().expect("the store meters fuel"));
@@ -284,10 +291,8 @@ mod on_wasmi {
         let names: Vec<String> = {
             let mut store = new_store(&engine);
             let instance = instantiate(&mut store)?;
-            instance
-                .exports(&store)
-                .map(|e| e.name().to_string())
-                .collect()
+            let exports = instance.exports(&store).map(|e| (e.name().to_string(), ()));
+            by_name(exports).into_iter().map(|(n, ())| n).collect()
         };
         let mut out = Vec::new();
         for name in &names {
@@ -309,7 +314,11 @@ mod on_wasmi {
                 Err(e) if e.to_string().contains("call stack exhausted") => Outcome::Exhausted,
                 Err(_) => Outcome::Trapped(None),
             };
-            let exports: Vec<Extern> = instance.exports(&store).map(|e| e.into_extern()).collect();
+            let exports = instance.exports(&store).map(|e| (e.name().to_string(), e));
+            let exports: Vec<Extern> = by_name(exports)
+                .into_iter()
+                .map(|(_, e)| e.into_extern())
+                .collect();
             out.push((name.clone(), outcome, snapshot(&store, &exports)));
         }
         Some(out)

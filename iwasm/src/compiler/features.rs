@@ -89,7 +89,7 @@ impl WasmFeatures {
             ImportKind::Global(g) => g.mutable,
             _ => false,
         });
-        let mutable_export = module.exports.values().any(|(kind, index)| {
+        let mutable_export = module.exports.iter().any(|(_, kind, index)| {
             *kind == ExportKind::Global
                 && module
                     .globals

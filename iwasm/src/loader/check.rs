@@ -65,8 +65,8 @@ pub(crate) fn inconsistency(m: &ModuleInfo) -> Option<&'static str> {
         ),
         (
             m.exports
-                .values()
-                .all(|(kind, index)| export(*kind, *index)),
+                .iter()
+                .all(|(_, kind, index)| export(*kind, *index)),
             "exports",
         ),
         (m.start.is_none_or(func), "start function"),

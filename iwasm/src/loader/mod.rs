@@ -102,7 +102,9 @@ pub(crate) struct ModuleInfo {
     pub num_imported_globals: usize,
     /// Initialisers of the module's own globals.
     pub global_inits: Vec<ConstExpr>,
-    pub exports: BTreeMap<String, (ExportKind, u32)>,
+    /// `(name, kind, index)` of each export, in the export section's order (names are
+    /// unique: the validator checks).
+    pub exports: Vec<(String, ExportKind, u32)>,
     pub start: Option<u32>,
     pub elements: Vec<ElementSegment>,
     pub data: Vec<DataSegment>,
@@ -147,6 +149,13 @@ impl core::fmt::Debug for NativeCode {
 }
 
 impl ModuleInfo {
+    /// The kind and index of the export called `name`.
+    pub fn export(&self, name: &str) -> Option<(ExportKind, u32)> {
+        (self.exports.iter())
+            .find(|(export, _, _)| export == name)
+            .map(|&(_, kind, index)| (kind, index))
+    }
+
     /// The signature of function `index` (imported or defined).
     pub fn func_type(&self, index: u32) -> &FuncType {
         &self.types[self.funcs[index as usize] as usize]
@@ -223,9 +232,9 @@ pub(crate) fn supported_features() -> wasmparser::WasmFeatures {
 }
 
 impl Module {
-    /// The names of the module's exports.
+    /// The names of the module's exports, in the order the module declares them.
     pub fn export_names(&self) -> impl Iterator<Item = &str> {
-        self.info.exports.keys().map(String::as_str)
+        self.info.exports.iter().map(|(name, _, _)| name.as_str())
     }
 
     /// The module's imports as `(module, name)` pairs.
@@ -302,8 +311,8 @@ mod tests {
                 max: Some(3)
             }]
         );
-        assert_eq!(info.exports["own"], (ExportKind::Func, 1));
-        assert_eq!(info.exports["mem"], (ExportKind::Memory, 0));
+        assert_eq!(info.export("own"), Some((ExportKind::Func, 1)));
+        assert_eq!(info.export("mem"), Some((ExportKind::Memory, 0)));
         assert_eq!(info.start, Some(2));
         assert!(matches!(info.elements[0].mode, ElementMode::Declared));
         assert_eq!(&info.bytes[info.data[0].bytes.clone()], &[1, 2]);

@@ -122,7 +122,7 @@ fn decode_payload(info: &mut ModuleInfo, payload: Payload<'_>) -> Result<()> {
                     _ => return Err(unsupported("export kind")),
                 };
                 info.exports
-                    .insert(export.name.to_string(), (kind, export.index));
+                    .push((export.name.to_string(), kind, export.index));
             }
         }
         Payload::StartSection { func, .. } => info.start = Some(func),

@@ -465,10 +465,15 @@ impl From<Global> for Extern {
 impl Instance {
     /// The export called `name`, if any.
     pub fn get_export(&self, store: &Store, name: &str) -> Option<Extern> {
+        let (kind, index) = store.instance(*self).module.export(name)?;
+        Some(self.export_item(store, kind, index))
+    }
+
+    /// The instance's item of `kind` at `index` in its index space.
+    fn export_item(&self, store: &Store, kind: ExportKind, index: u32) -> Extern {
         let data = store.instance(*self);
-        let (kind, index) = *data.module.exports.get(name)?;
         let index = index as usize;
-        Some(match kind {
+        match kind {
             ExportKind::Func => Extern::Func(Func(store.handle(data.funcs[index] as usize))),
             ExportKind::Table => Extern::Table(Table(store.handle(data.tables[index] as usize))),
             ExportKind::Memory => {
@@ -477,17 +482,15 @@ impl Instance {
             ExportKind::Global => {
                 Extern::Global(Global(store.handle(data.globals[index] as usize)))
             }
-        })
+        }
     }
 
-    /// Every export, by name.
+    /// Every export with its name, in the order the module declares them.
     pub fn exports<'a>(&self, store: &'a Store) -> impl Iterator<Item = (&'a str, Extern)> + 'a {
         let this = *self;
         let data = store.instance(*self);
-        data.module.exports.keys().map(move |name| {
-            let item = this.get_export(store, name).expect("export exists");
-            (name.as_str(), item)
-        })
+        (data.module.exports.iter())
+            .map(move |(name, kind, index)| (name.as_str(), this.export_item(store, *kind, *index)))
     }
 
     /// The exported function called `name`, if any.
