@@ -26,8 +26,7 @@ pub(crate) fn load(bytes: &[u8]) -> Result<ModuleInfo, Error> {
     }
     check_metadata(&image).map_err(|why| invalid(&why))?;
     let guard_pages = matches!(image.target.bounds, BoundsChecks::GuardPages { .. });
-    let mut native = map_code(image.code, &image.functions, guard_pages)?;
-    native.fuel = image.fuel;
+    let native = map_code(image.code, &image.functions, guard_pages, image.fuel)?;
     let mut module = image.module;
     module.native = Some(native);
     Ok(module)
@@ -58,7 +57,12 @@ fn check_metadata(image: &Image<'_>) -> Result<(), String> {
 }
 
 /// `code` in fresh executable memory, with each function's entry.
-fn map_code(code: &[u8], functions: &[(u32, u32)], guard_pages: bool) -> Result<NativeCode, Error> {
+fn map_code(
+    code: &[u8],
+    functions: &[(u32, u32)],
+    guard_pages: bool,
+    fuel: bool,
+) -> Result<NativeCode, Error> {
     let region = Region::with_code(code)
         .map_err(|e| Error::Resource(alloc::format!("cannot map AOT code: {e}")))?;
     let base = region.as_ptr() as *const u8;
@@ -69,7 +73,7 @@ fn map_code(code: &[u8], functions: &[(u32, u32)], guard_pages: bool) -> Result<
             .map(|(o, l)| (unsafe { base.add(*o as usize) }, *l as usize))
             .collect(),
         guard_pages,
-        fuel: false,
+        fuel,
         _memory: Box::new(region),
     })
 }

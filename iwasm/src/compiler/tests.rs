@@ -44,7 +44,6 @@ impl MacroAssembler for Recorder {
     fn fuel_charge(&mut self, cost: u32) {
         self.log(format!("fuel_charge {cost}"));
     }
-
     fn interrupt_check(&mut self) {
         self.log("interrupt_check".into());
     }

@@ -119,7 +119,7 @@ mod tests {
 
     #[test]
     fn trap_codes_round_trip() {
-        for n in 0..13 {
+        for n in 0..14 {
             assert_eq!(trap_code(n) as u32, n);
         }
     }

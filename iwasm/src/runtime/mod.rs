@@ -255,7 +255,7 @@ impl Store {
 
     /// Sets the fuel left to `fuel` (a store that meters fuel starts with none). Each
     /// executed operator costs one unit (some cost none: see the README's fuel section);
-    /// running out traps with `all fuel consumed`. `Error::Unsupported` unless the store's
+    /// running out traps with `all fuel consumed`. `Error::Misuse` unless the store's
     /// [`Config::consume_fuel`] is on.
     pub fn set_fuel(&mut self, fuel: u64) -> Result<(), Error> {
         self.require_fuel()?;

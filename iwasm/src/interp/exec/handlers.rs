@@ -471,7 +471,7 @@ macro_rules! branch_handler {
             if !taken {
                 next!(unsafe { $ip.add(1) }, $fp, $mem, $len, $ex, $acc)
             }
-            if $target <= 0 && $ex.interrupted() {
+            if $ex.interrupted_at_branch($target) {
                 return $ex.trap(Trap::new(TrapCode::Interrupted));
             }
             next!(unsafe { $ip.offset($target as isize) }, $fp, $mem, $len, $ex, $acc)
@@ -523,8 +523,7 @@ handler!(Const64(ip, fp, mem, mem_len, ex, acc) { dst, lo, hi } => {
 });
 
 handler!(Br(ip, fp, mem, mem_len, ex, acc) { target } => {
-    // A backward branch is a loop's next iteration.
-    if target <= 0 && ex.interrupted() {
+    if ex.interrupted_at_branch(target) {
         return ex.trap(Trap::new(TrapCode::Interrupted));
     }
     next!(unsafe { ip.offset(target as isize) }, fp, mem, mem_len, ex, acc)

@@ -84,6 +84,13 @@ impl Executor<'_> {
         unsafe { &*self.interrupt }.is_set()
     }
 
+    /// Whether a taken branch by `target` instructions stops here: a backward branch is a
+    /// loop's next iteration, where a pending interrupt is delivered.
+    #[inline(always)]
+    fn interrupted_at_branch(&self, target: i32) -> bool {
+        target <= 0 && self.interrupted()
+    }
+
     /// Records a trap for the dispatch loop to return.
     #[cold]
     fn trap(&mut self, trap: Trap) -> Exit {

@@ -211,7 +211,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, ArgErr
                 opts.repl = true;
             }
             "-v" => {
-                let level = number(name, value)?;
+                let level: u32 = number(name, value)?;
                 if level > 5 {
                     return Err(invalid(format!("option -v takes 0 to 5, got {level}")));
                 }
@@ -221,15 +221,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, ArgErr
             "--heap-size" => opts.heap_size = Some(number(name, value)?),
             "--max-memory-size" => opts.max_memory_bytes = Some(byte_size(name, value)?),
             "--timeout" => opts.timeout_ms = Some(number(name, value)?),
-            "--fuel" => {
-                let value = value.unwrap_or_default();
-                let fuel = value.parse().map_err(|_| {
-                    invalid(format!(
-                        "option --fuel needs a count: --fuel=n, got {value:?}"
-                    ))
-                })?;
-                opts.fuel = Some(fuel);
-            }
+            "--fuel" => opts.fuel = Some(number(name, value)?),
             _ if UNAVAILABLE_MODES.contains(&name) => {
                 return Err(invalid(format!(
                     "mode {name} is not available in this build"
@@ -299,7 +291,7 @@ fn utf8(name: &str, value: Option<OsString>) -> Result<String, ArgError> {
 }
 
 /// The decimal value of a `name=value` option.
-fn number(name: &str, value: Option<&str>) -> Result<u32, ArgError> {
+fn number<T: std::str::FromStr>(name: &str, value: Option<&str>) -> Result<T, ArgError> {
     let value = value.ok_or_else(|| invalid(format!("option {name} needs a value: {name}=n")))?;
     value
         .parse()
