@@ -45,6 +45,9 @@ cargo clippy --workspace --all-targets -- -D warnings
 step "unit and integration tests"
 cargo test --workspace
 
+step "C API: libiwasm and the 13 wasm-c-api examples, a misuse test, the exported symbols"
+bash iwasm/c-api/tests/examples.sh
+
 step "no_std core for thumbv7em-none-eabihf"
 cargo build -p iwasm --no-default-features --features wasm --target thumbv7em-none-eabihf
 cargo clippy -p iwasm --no-default-features --features wasm --target thumbv7em-none-eabihf -- -D warnings

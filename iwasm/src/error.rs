@@ -66,7 +66,20 @@ pub struct Trap {
     code: TrapCode,
     message: Option<String>,
     exit_code: Option<i32>,
-    backtrace: Vec<String>,
+    backtrace: Vec<Frame>,
+}
+
+/// One function on a trap's call stack.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Frame {
+    /// A printable name: from the module's name section, else `$f<index>`; `<host>` for a
+    /// host function.
+    pub name: String,
+    /// For a wasm function: its instance and its index in the module's function space.
+    pub func: Option<(crate::runtime::Instance, u32)>,
+    /// Offset of the function's body in the module's binary (0 when the module came from an
+    /// AOT image, which keeps no wasm code).
+    pub module_offset: usize,
 }
 
 impl Trap {
@@ -120,14 +133,14 @@ impl Trap {
         self.message.as_deref().unwrap_or(self.code.message())
     }
 
-    /// Wasm function names on the call stack when the trap happened, innermost first.
-    pub fn backtrace(&self) -> &[String] {
+    /// The functions on the call stack when the trap happened, innermost first.
+    pub fn backtrace(&self) -> &[Frame] {
         &self.backtrace
     }
 
     /// Adds the frames of an outer stretch of the call stack (innermost first) below the
     /// ones already recorded.
-    pub(crate) fn with_backtrace(mut self, outer: Vec<String>) -> Trap {
+    pub(crate) fn with_backtrace(mut self, outer: Vec<Frame>) -> Trap {
         self.backtrace.extend(outer);
         self
     }
@@ -145,8 +158,8 @@ const SHOWN_FRAMES: usize = 16;
 impl fmt::Display for Trap {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.message())?;
-        for (depth, name) in self.backtrace.iter().take(SHOWN_FRAMES).enumerate() {
-            write!(f, "\n  #{depth:02} {name}")?;
+        for (depth, frame) in self.backtrace.iter().take(SHOWN_FRAMES).enumerate() {
+            write!(f, "\n  #{depth:02} {}", frame.name)?;
         }
         if self.backtrace.len() > SHOWN_FRAMES {
             write!(

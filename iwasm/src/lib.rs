@@ -55,7 +55,7 @@ mod values;
 
 pub use aot_options::AotOptions;
 pub use engine::{compile_all_functions, compile_aot, RunningMode};
-pub use error::{Error, Trap, TrapCode};
+pub use error::{Error, Frame, Trap, TrapCode};
 pub use loader::Module;
 pub use runtime::vmctx as vm;
 #[cfg(feature = "std")]
@@ -66,5 +66,5 @@ pub use runtime::{
 };
 pub use target::{Arch, CpuFeature};
 pub use values::{
-    FuncType, GlobalType, MemoryType, TableType, ValType, Value, MAX_PAGES, PAGE_SIZE,
+    ExternType, FuncType, GlobalType, MemoryType, TableType, ValType, Value, MAX_PAGES, PAGE_SIZE,
 };

@@ -179,6 +179,19 @@ pub struct MemoryType {
     pub max: Option<u32>,
 }
 
+/// The type of anything a module imports or exports.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ExternType {
+    /// A function's signature.
+    Func(FuncType),
+    /// A global's type.
+    Global(GlobalType),
+    /// A table's type.
+    Table(TableType),
+    /// A memory's type.
+    Memory(MemoryType),
+}
+
 /// The size of a wasm page in bytes.
 pub const PAGE_SIZE: usize = 65536;
 /// The most pages a 32-bit linear memory can have (4 GiB).

@@ -29,7 +29,7 @@ fn runaway_recursion_is_a_trap_with_names() {
     let trap = trap_of(run.call(&mut store, &[]));
     assert_eq!(trap.code(), TrapCode::StackExhausted);
     assert_eq!(trap.message(), "call stack exhausted");
-    assert_eq!(trap.backtrace()[0], "runaway");
+    assert_eq!(trap.backtrace()[0].name, "runaway");
     // The store stays usable after a trap.
     assert!(run.call(&mut store, &[]).is_err());
 }
@@ -317,4 +317,80 @@ fn exports_come_in_the_order_the_module_declares_them() {
         assert_eq!(beta.call(&mut store, &[]).unwrap(), [Value::I32(2)]);
         assert!(instance.get_export(&store, "gamma").is_none());
     }
+}
+
+#[test]
+fn reflection_positional_instantiation_tables_and_frames() {
+    use iwasm::{Extern, ExternType, FuncType, Instance, MemoryType, Table, TableType, ValType};
+    let wasm = wat::parse_str(
+        r#"(module
+             (import "env" "f" (func $f (param i32) (result i32)))
+             (import "env" "m" (memory 1))
+             (table (export "t") 2 4 funcref)
+             (func $boom (export "boom") unreachable)
+             (func (export "call_boom") (call $boom)))"#,
+    )
+    .unwrap();
+    let module = Module::new(&wasm).unwrap();
+    let i32_to_i32 = FuncType::new([ValType::I32], [ValType::I32]);
+    let imports: Vec<_> = module.imports().collect();
+    assert_eq!(
+        imports,
+        [
+            ("env", "f", ExternType::Func(i32_to_i32.clone())),
+            (
+                "env",
+                "m",
+                ExternType::Memory(MemoryType { min: 1, max: None })
+            ),
+        ]
+    );
+    let exports: Vec<_> = module.exports().map(|(name, _)| name).collect();
+    assert_eq!(exports, ["t", "boom", "call_boom"]);
+
+    let mut store = Store::new();
+    let f = Func::wrap(&mut store, |x: i32| x);
+    let memory = iwasm::Memory::new(&mut store, MemoryType { min: 1, max: None }).unwrap();
+    // Imports by position: wrong count, wrong order, then right.
+    assert!(matches!(
+        Instance::new(&mut store, &module, &[f.into()]),
+        Err(Error::Link(_))
+    ));
+    let swapped = [Extern::Memory(memory), Extern::Func(f)];
+    assert!(matches!(
+        Instance::new(&mut store, &module, &swapped),
+        Err(Error::Link(_))
+    ));
+    let instance = Instance::new(&mut store, &module, &[f.into(), memory.into()]).unwrap();
+    assert_eq!(Extern::Func(f).ty(&store), ExternType::Func(i32_to_i32));
+
+    let table = instance.get_table(&store, "t").unwrap();
+    table.set(&mut store, 1, Value::FuncRef(Some(f))).unwrap();
+    assert_eq!(table.get(&store, 1), Some(Value::FuncRef(Some(f))));
+    assert!(table.set(&mut store, 2, Value::FuncRef(None)).is_err());
+    assert!(table.set(&mut store, 0, Value::I32(0)).is_err());
+    assert_eq!(table.grow(&mut store, 2, Value::FuncRef(None)).unwrap(), 2);
+    assert!(table.grow(&mut store, 1, Value::FuncRef(None)).is_err());
+    let ty = TableType {
+        element: ValType::FuncRef,
+        min: 4,
+        max: Some(4),
+    };
+    assert_eq!(table.ty(&store), ty);
+    let other = Table::new(&mut store, ty, Value::FuncRef(None)).unwrap();
+    assert_eq!(other.size(&store), 4);
+
+    // Frames name the instance, the function index and where its body is in the binary.
+    let call_boom = instance.get_func(&store, "call_boom").unwrap();
+    let trap = trap_of(call_boom.call(&mut store, &[]));
+    let frames = trap.backtrace();
+    assert_eq!(frames.len(), 2);
+    assert_eq!(frames[0].func, Some((instance, 1)));
+    assert_eq!(frames[1].func, Some((instance, 2)));
+    assert_eq!(frames[0].name, "boom");
+    assert!(frames[0].module_offset > 0 && frames[0].module_offset < frames[1].module_offset);
+    assert_eq!(
+        wasm[frames[0].module_offset], 0x00,
+        "a body starts with its local count"
+    );
 }

@@ -13,7 +13,7 @@ use alloc::vec::Vec;
 use core::ops::Range;
 
 use crate::error::Error;
-use crate::values::{FuncType, GlobalType, MemoryType, TableType};
+use crate::values::{ExternType, FuncType, GlobalType, MemoryType, TableType};
 
 /// A constant expression (wasm 2.0: exactly one instruction).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -243,6 +243,34 @@ impl Module {
             .imports
             .iter()
             .map(|i| (i.module.as_str(), i.name.as_str()))
+    }
+
+    /// The module's imports as `(module, name, type)`, in the order the module declares them
+    /// (the order [`Instance::new`](crate::Instance::new) takes them in).
+    pub fn imports(&self) -> impl Iterator<Item = (&str, &str, ExternType)> {
+        self.info.imports.iter().map(|i| {
+            let ty = match &i.kind {
+                ImportKind::Func(ty) => ExternType::Func(self.info.types[*ty as usize].clone()),
+                ImportKind::Table(ty) => ExternType::Table(*ty),
+                ImportKind::Memory(ty) => ExternType::Memory(*ty),
+                ImportKind::Global(ty) => ExternType::Global(*ty),
+            };
+            (i.module.as_str(), i.name.as_str(), ty)
+        })
+    }
+
+    /// The module's exports as `(name, type)`, in the order the module declares them.
+    pub fn exports(&self) -> impl Iterator<Item = (&str, ExternType)> {
+        self.info.exports.iter().map(|(name, kind, index)| {
+            let index = *index as usize;
+            let ty = match kind {
+                ExportKind::Func => ExternType::Func(self.info.func_type(index as u32).clone()),
+                ExportKind::Table => ExternType::Table(self.info.tables[index]),
+                ExportKind::Memory => ExternType::Memory(self.info.memories[index]),
+                ExportKind::Global => ExternType::Global(self.info.globals[index]),
+            };
+            (name.as_str(), ty)
+        })
     }
 }
 

@@ -50,7 +50,7 @@ pub(crate) unsafe extern "C" fn record_trap(
     let mut backtrace = Vec::new();
     let (mut pc, mut fp) = (pc, fp);
     while let Some(func) = store.func_at(pc) {
-        backtrace.push(store.func_name(func));
+        backtrace.push(store.frame(func));
         if backtrace.len() == MAX_BACKTRACE {
             break;
         }

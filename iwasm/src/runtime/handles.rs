@@ -75,6 +75,12 @@ impl Store {
         &self.tables[self.owned(t.0)]
     }
 
+    /// The table `t` names, writable.
+    pub(crate) fn table_mut(&mut self, t: Table) -> &mut TableInst {
+        let index = self.owned(t.0);
+        &mut self.tables[index]
+    }
+
     /// The global `g` names.
     pub(crate) fn global(&self, g: Global) -> &GlobalInst {
         &self.globals[self.owned(g.0)]

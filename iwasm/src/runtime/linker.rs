@@ -40,29 +40,46 @@ impl Linker {
             .copied()
     }
 
-    /// Resolves `module`'s imports, allocates its functions, tables, memories and globals,
-    /// initialises its segments and runs its start function.
+    /// Resolves `module`'s imports by name, then instantiates it as [`Instance::new`] does.
     pub fn instantiate(&self, store: &mut Store, module: &Module) -> Result<Instance, Error> {
-        let mut resolved = Vec::with_capacity(module.info.imports.len());
-        for import in &module.info.imports {
-            let item = self.get(&import.module, &import.name).ok_or_else(|| {
-                Error::Link(alloc::format!(
-                    "unknown import: {}.{}",
-                    import.module,
-                    import.name
-                ))
-            })?;
+        let resolved = (module.info.imports.iter())
+            .map(|import| {
+                self.get(&import.module, &import.name).ok_or_else(|| {
+                    Error::Link(alloc::format!(
+                        "unknown import: {}.{}",
+                        import.module,
+                        import.name
+                    ))
+                })
+            })
+            .collect::<Result<Vec<Extern>, Error>>()?;
+        Instance::new(store, module, &resolved)
+    }
+}
+
+impl Instance {
+    /// Instantiates `module` with `imports` given in the order of [`Module::imports`]:
+    /// checks their types, allocates the module's functions, tables, memories and globals,
+    /// initialises its segments and runs its start function.
+    pub fn new(store: &mut Store, module: &Module, imports: &[Extern]) -> Result<Instance, Error> {
+        if imports.len() != module.info.imports.len() {
+            return Err(Error::Link(alloc::format!(
+                "the module has {} imports, {} were given",
+                module.info.imports.len(),
+                imports.len()
+            )));
+        }
+        for (import, item) in module.info.imports.iter().zip(imports) {
             store.check_owner(item.handle())?;
-            if !import_matches(store, module, &import.kind, item) {
+            if !import_matches(store, module, &import.kind, *item) {
                 return Err(Error::Link(alloc::format!(
                     "incompatible import type: {}.{}",
                     import.module,
                     import.name
                 )));
             }
-            resolved.push(item);
         }
-        instantiate::instantiate(store, module, &resolved)
+        instantiate::instantiate(store, module, imports)
     }
 }
 

@@ -37,9 +37,9 @@ pub(crate) use memory::MemoryInst;
 pub(crate) use memory::RESERVATION as MEMORY_RESERVATION;
 pub(crate) use table::TableInst;
 
-use crate::error::{Error, Trap};
+use crate::error::{Error, Frame, Trap};
 use crate::loader::{ExportKind, ModuleInfo};
-use crate::values::{FuncType, GlobalType, ValType, Value};
+use crate::values::{ExternType, FuncType, GlobalType, ValType, Value};
 use stable::StableVec;
 use vmctx::{EntryFn, FuncRef, VMContext, VMRuntime, VMTable};
 
@@ -360,13 +360,25 @@ impl Store {
         (start <= pc && pc < end).then_some(func)
     }
 
-    /// A printable name for store function `func`, for backtraces.
-    pub(crate) fn func_name(&self, func: u32) -> alloc::string::String {
+    /// Store function `func` as a backtrace shows it.
+    pub(crate) fn frame(&self, func: u32) -> Frame {
         match &self.funcs[func as usize].kind {
             FuncKind::Wasm { instance, index } => {
-                self.instances[*instance as usize].module.func_name(*index)
+                let module = &self.instances[*instance as usize].module;
+                let body = (*index as usize).checked_sub(module.num_imported_funcs);
+                Frame {
+                    name: module.func_name(*index),
+                    func: Some((Instance(self.handle(*instance as usize)), *index)),
+                    module_offset: body
+                        .and_then(|b| module.bodies.get(b))
+                        .map_or(0, |range| range.start),
+                }
             }
-            FuncKind::Host(_) => alloc::string::String::from("<host>"),
+            FuncKind::Host(_) => Frame {
+                name: alloc::string::String::from("<host>"),
+                func: None,
+                module_offset: 0,
+            },
         }
     }
 
@@ -430,6 +442,16 @@ pub enum Extern {
 }
 
 impl Extern {
+    /// The object's type (a table's or memory's with its current size as minimum).
+    pub fn ty(&self, store: &Store) -> ExternType {
+        match self {
+            Extern::Func(f) => ExternType::Func(f.ty(store)),
+            Extern::Table(t) => ExternType::Table(t.ty(store)),
+            Extern::Memory(m) => ExternType::Memory(m.ty(store)),
+            Extern::Global(g) => ExternType::Global(g.ty(store)),
+        }
+    }
+
     /// The identity of the object.
     pub(crate) fn handle(self) -> Handle {
         match self {

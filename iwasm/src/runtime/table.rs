@@ -6,7 +6,7 @@ use alloc::vec::Vec;
 
 use super::vmctx::VMTable;
 use super::{Store, Table};
-use crate::error::Error;
+use crate::error::{Error, TrapCode};
 use crate::values::{TableType, Value};
 
 /// Tables may not grow past this many elements, whatever their declared maximum.
@@ -104,5 +104,36 @@ impl Table {
         let table = store.table(*self);
         let cell = *table.elems.get(index as usize)?;
         Some(store.cell_to_value(table.ty.element, cell))
+    }
+
+    /// Sets element `index` to `value` (of the table's element type, from this store).
+    pub fn set(&self, store: &mut Store, index: u32, value: Value) -> Result<(), Error> {
+        let cell = self.element_cell(store, value)?;
+        let slot = store.table_mut(*self).elems_mut().get_mut(index as usize);
+        *slot.ok_or(Error::Trap(TrapCode::TableOutOfBounds.into()))? = cell;
+        Ok(())
+    }
+
+    /// Grows the table by `delta` elements set to `init`, as `table.grow` does; returns the
+    /// old size, or an error past the table's maximum.
+    pub fn grow(&self, store: &mut Store, delta: u32, init: Value) -> Result<u32, Error> {
+        let cell = self.element_cell(store, init)?;
+        store
+            .table_mut(*self)
+            .grow(delta, cell)
+            .ok_or_else(|| Error::Resource(alloc::format!("table cannot grow by {delta}")))
+    }
+
+    /// The cell of `value`, checked against the table's element type.
+    fn element_cell(&self, store: &Store, value: Value) -> Result<u64, Error> {
+        store.check_owner(self.0)?;
+        if value.ty() != store.table(*self).ty.element {
+            return Err(Error::Misuse(alloc::format!(
+                "a {:?} value in a table of {:?}",
+                value.ty(),
+                store.table(*self).ty.element
+            )));
+        }
+        store.value_to_cell(value)
     }
 }

@@ -13,7 +13,6 @@ pub(super) mod cells;
 mod handlers;
 
 use alloc::boxed::Box;
-use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::ops::Instr;
@@ -208,11 +207,11 @@ fn compiled(store: &mut Store, func: &FuncRef) -> Result<*const CompiledFunc, Tr
 }
 
 /// The wasm backtrace (innermost first) for a trap in `func` under `frames`.
-fn backtrace(store: &Store, func: *const FuncRef, frames: &[Frame]) -> Vec<String> {
+fn backtrace(store: &Store, func: *const FuncRef, frames: &[Frame]) -> Vec<crate::error::Frame> {
     core::iter::once(func)
         .chain(frames.iter().rev().map(|f| f.func))
         // SAFETY: every frame's function reference is a live reference of the store.
-        .map(|f| store.func_name(unsafe { (*f).func }))
+        .map(|f| store.frame(unsafe { (*f).func }))
         .collect()
 }
 

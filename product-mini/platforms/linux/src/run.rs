@@ -35,8 +35,8 @@ impl Failure {
         };
         if let Failure::Trap(trap) | Failure::Timeout(_, trap) = self {
             let frames = trap.backtrace();
-            for (depth, name) in frames.iter().enumerate().take(MAX_FRAMES) {
-                text.push_str(&format!("  #{depth:02} {name}\n"));
+            for (depth, frame) in frames.iter().enumerate().take(MAX_FRAMES) {
+                text.push_str(&format!("  #{depth:02} {}\n", frame.name));
             }
             if frames.len() > MAX_FRAMES {
                 let more = frames.len() - MAX_FRAMES;
